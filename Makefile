@@ -1,0 +1,65 @@
+# The two commands: `make run` (chat with the bot) and `make test` (everything CI runs).
+# Each does its own setup: a Python 3.10 venv in .venv/, the pinned dependencies, compiled
+# catalogs, and a trained model (only when config or data changed; cached by fingerprint).
+
+SHELL := /bin/bash
+PYTHON310 ?= $(shell scripts/find-python310)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help
+
+help:
+	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
+	@echo "make test   everything CI runs: ruff, content check, rasa data validate, pytest, rasa test"
+	@echo "make bench  throughput, latency, memory and start-up of the stack vs stock rasa run"
+
+$(STAMP): requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 supports nothing newer)"; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip check
+	@touch $@
+
+venv: $(STAMP)
+
+catalogs: $(STAMP)
+	@$(PY) -m bot.i18n.editor build
+
+model: $(STAMP)
+	@$(PY) scripts/model.py > /dev/null
+
+run: catalogs model
+	@$(PY) -m bot.supervisor --model "$$($(PY) scripts/model.py)"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+rasa-validate: $(STAMP)
+	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+rasa-stories: model
+	$(RASA) test core --model "$$($(PY) scripts/model.py)" --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out results/stories
+
+unit: catalogs
+	$(PY) -m pytest -q -m "not integration"
+
+test: lint catalogs model rasa-validate
+	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory rasa-stories
+
+bench: catalogs model
+	$(PY) scripts/bench.py --model "$$($(PY) scripts/model.py)"
+
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf models results .rasa var locales/*/LC_MESSAGES/*.mo

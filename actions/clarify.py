@@ -1,0 +1,56 @@
+"""action_clarify: the two-stage fallback. Never answer a topic the NLU is unsure of.
+
+First time: ask back with the two or three likeliest topics as buttons, plus a counsellor.
+Again unsure right after: offer a counsellor (a person understands what a model cannot).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import payloads
+from actions.context import consecutive_fallbacks
+from bot.topics import TOPIC_KEYS
+
+MAX_CHOICES = 3
+# Below this a candidate is noise, not a plausible reading of the message.
+MIN_CANDIDATE_CONFIDENCE = 0.08
+
+
+def likely_topics(ranking: list[dict[str, Any]]) -> list[str]:
+    candidates = [
+        item["name"]
+        for item in ranking
+        if item.get("name") in TOPIC_KEYS
+        and item["name"] != "counsellor_request"
+        and float(item.get("confidence") or 0) >= MIN_CANDIDATE_CONFIDENCE
+    ]
+    return candidates[:MAX_CHOICES]
+
+
+class ActionClarify(Action):
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        counsellor = payloads.button("button.counsellor", intent="counsellor_request")
+        if consecutive_fallbacks(tracker) >= 2:
+            dispatcher.utter_message(
+                json_message=payloads.text(
+                    "clarify.offer_counsellor", buttons=[counsellor], menu=True
+                )
+            )
+            return []
+        topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
+        if not topics:
+            dispatcher.utter_message(
+                json_message=payloads.text("clarify.rephrase", buttons=[counsellor], menu=True)
+            )
+            return []
+        dispatcher.utter_message(json_message={"type": "clarify", "topics": topics})
+        return []

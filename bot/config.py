@@ -1,0 +1,171 @@
+"""Settings, read once from the environment and checked at start.
+
+Every variable is documented in README.md ("Configuration"). ``Settings.from_env`` collects all
+problems before failing, so an operator fixes them in one go instead of one per restart.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.errors import ConfigError
+from bot.i18n.languages import SUPPORTED_LANGUAGES
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the gateway, the action server and the supervisor need to know."""
+
+    pseudonym_secret: bytes = field(repr=False)
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str = DEFAULT_TELEGRAM_API_BASE_URL
+    redis_url: str = "redis://localhost:6379/0"
+    redis_prefix: str = "mb"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str | None = field(default=None, repr=False)
+    rasa_timeout: float = 15.0
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    action_server_token: str | None = field(default=None, repr=False)
+    counsellor_chat_id: int | None = None
+    counsellors_file: Path = REPO_ROOT / "counsellors.yml"
+    default_language: str = "en"
+    log_level: str = "INFO"
+    data_ttl_seconds: int = 30 * 24 * 3600
+    locales_dir: Path = REPO_ROOT / "locales"
+    nlu_dir: Path = REPO_ROOT / "data" / "nlu"  # the language detector learns from it
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables; raise ConfigError listing every problem."""
+        env = os.environ if env is None else env
+        problems: list[str] = []
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        secret = get("PSEUDONYM_SECRET")
+        if secret is None:
+            problems.append(
+                "PSEUDONYM_SECRET is not set: it keys the hash that hides Telegram ids. "
+                "`make run` creates one in var/secrets.env; in production set a random value of "
+                "at least 32 characters and keep it (changing it orphans every conversation)."
+            )
+        elif len(secret) < 32:
+            problems.append("PSEUDONYM_SECRET must be at least 32 characters long.")
+
+        kwargs: dict[str, object] = {}
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is not None:
+            if ":" not in token:
+                problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token ('123:ABC...').")
+            kwargs["telegram_token"] = token
+
+        for name, attr in (
+            ("TELEGRAM_API_BASE_URL", "telegram_api_base_url"),
+            ("RASA_URL", "rasa_url"),
+            ("ACTION_SERVER_URL", "action_server_url"),
+        ):
+            value = get(name)
+            if value is None:
+                continue
+            parsed = urlparse(value)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                problems.append(f"{name} must be an http(s) URL, got {value!r}.")
+            kwargs[attr] = value.rstrip("/") if attr == "rasa_url" else value
+
+        redis_url = get("REDIS_URL")
+        if redis_url is not None:
+            if urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
+                problems.append(
+                    f"REDIS_URL must start with redis://, rediss:// or unix://, got {redis_url!r}."
+                )
+            kwargs["redis_url"] = redis_url
+
+        prefix = get("REDIS_PREFIX")
+        if prefix is not None:
+            # Rasa's Redis tracker store silently ignores non-alphanumeric prefixes.
+            if not prefix.isalnum():
+                problems.append("REDIS_PREFIX must be letters and digits only (Rasa requires it).")
+            kwargs["redis_prefix"] = prefix
+
+        chat_id = get("COUNSELLOR_CHAT_ID")
+        if chat_id is not None:
+            try:
+                kwargs["counsellor_chat_id"] = int(chat_id)
+            except ValueError:
+                problems.append(
+                    f"COUNSELLOR_CHAT_ID must be a number like -1001234567890, got {chat_id!r}."
+                )
+
+        counsellors_file = get("COUNSELLORS_FILE")
+        if counsellors_file is not None:
+            kwargs["counsellors_file"] = Path(counsellors_file)
+
+        language = get("DEFAULT_LANGUAGE")
+        if language is not None:
+            if language not in SUPPORTED_LANGUAGES:
+                problems.append(
+                    f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {language!r}."
+                )
+            kwargs["default_language"] = language
+
+        level = get("LOG_LEVEL")
+        if level is not None:
+            level = level.upper()
+            if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+                problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}.")
+            kwargs["log_level"] = level
+
+        for name, attr, minimum in (("RASA_TIMEOUT", "rasa_timeout", 1.0),):
+            value = get(name)
+            if value is None:
+                continue
+            try:
+                number = float(value)
+                if number < minimum:
+                    raise ValueError
+                kwargs[attr] = number
+            except ValueError:
+                problems.append(f"{name} must be a number of seconds >= {minimum}, got {value!r}.")
+
+        ttl_days = get("DATA_TTL_DAYS")
+        if ttl_days is not None:
+            try:
+                days = int(ttl_days)
+                if not 1 <= days <= 365:
+                    raise ValueError
+                kwargs["data_ttl_seconds"] = days * 24 * 3600
+            except ValueError:
+                problems.append(
+                    f"DATA_TTL_DAYS must be a whole number from 1 to 365, got {ttl_days!r}."
+                )
+
+        for name, attr in (
+            ("RASA_TOKEN", "rasa_token"),
+            ("ACTION_SERVER_TOKEN", "action_server_token"),
+        ):
+            value = get(name)
+            if value is not None:
+                kwargs[attr] = value
+
+        locales = get("LOCALES_DIR")
+        if locales is not None:
+            kwargs["locales_dir"] = Path(locales)
+
+        if problems:
+            raise ConfigError(problems)
+        assert secret is not None
+        return cls(pseudonym_secret=secret.encode(), **kwargs)  # type: ignore[arg-type]

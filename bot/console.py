@@ -1,0 +1,76 @@
+"""The console front end: chat with the bot in a terminal, through the same Gateway as Telegram.
+
+Buttons are shown as numbered choices: type the number to press one. Commands work as in
+Telegram (/start, /menu, /language, /counsellor, /privacy, /about); /quit leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.gateway import Gateway, User
+from bot.replies import Button, Reply
+
+COMMANDS = ("start", "menu", "help", "language", "counsellor", "privacy", "about")
+
+
+class Console:
+    def __init__(self, gateway: Gateway, user: User, write: Callable[[str], None] = print) -> None:
+        self.gateway = gateway
+        self.user = user
+        self.write = write
+        self.choices: list[Button] = []
+
+    def show(self, replies: Sequence[Reply]) -> None:
+        self.choices = []
+        for reply in replies:
+            self.write("")
+            self.write(reply.plain_text())
+            for row in reply.buttons:
+                for button in row:
+                    self.choices.append(button)
+                    self.write(f"  [{len(self.choices)}] {button.label}")
+        self.write("")
+
+    async def handle(self, line: str) -> list[Reply]:
+        """One line typed by the user -> the gateway's replies."""
+        line = line.strip()
+        try:
+            if line.isdigit() and 1 <= int(line) <= len(self.choices):
+                return await self.gateway.button(self.user, self.choices[int(line) - 1].data)
+            if line.startswith("/") and line[1:].split(" ")[0] in COMMANDS:
+                return await self.command(line[1:].split(" ")[0])
+            return await self.gateway.text(self.user, line)
+        except Exception:
+            return await self.gateway.error(self.user)
+
+    async def command(self, name: str) -> list[Reply]:
+        gateway = self.gateway
+        if name == "start":
+            return await gateway.start(self.user)
+        if name in ("menu", "help"):
+            return await gateway.menu(self.user)
+        if name == "language":
+            return await gateway.language_picker(self.user)
+        if name == "counsellor":
+            return await gateway.request_counsellor(self.user)
+        topic = {"privacy": "privacy", "about": "about_service"}[name]
+        return await gateway.button(self.user, f"i:{topic}")
+
+    async def run(self) -> None:
+        self.write("Type your question. Numbers choose a button; /quit to leave.")
+        self.show(await self.gateway.start(self.user))
+        loop = asyncio.get_running_loop()
+        while True:
+            self.write_prompt()
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line or line.strip() in ("/quit", "/exit"):
+                return
+            if line.strip():
+                self.show(await self.handle(line))
+
+    def write_prompt(self) -> None:
+        sys.stdout.write("you> ")
+        sys.stdout.flush()

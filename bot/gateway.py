@@ -1,0 +1,209 @@
+"""The gateway's message pipeline, the same for Telegram and the console.
+
+    incoming text/button/command -> pseudonym -> language -> Rasa (REST channel, metadata)
+                                 -> content keys -> replies rendered in the user's language
+
+Front ends (bot/telegram_app.py, bot/console.py) only translate their platform's updates into
+calls on ``Gateway`` and send back the ``Reply`` objects it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot import callbacks
+from bot.errors import RasaError, RasaTimeout
+from bot.handoff.requests import HandoffRequests
+from bot.i18n.detect import LanguageDetector
+from bot.i18n.languages import resolve
+from bot.pseudonym import Pseudonymizer
+from bot.rasa_client import RasaClient
+from bot.render import ReplyRenderer
+from bot.replies import Reply
+from bot.state.language import LanguageStore
+from bot.topics import ALL_INTENTS
+
+logger = logging.getLogger(__name__)
+
+# NLU needs no more than this; longer messages are cut for Rasa only (nothing is lost to the
+# user: during a handoff the full text is relayed).
+MAX_NLU_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class User:
+    """Who sent an update: the platform ('tg', 'console'), its user id, the client's language."""
+
+    platform: str
+    id: int | str
+    language_code: str | None = None
+
+
+class Gateway:
+    def __init__(
+        self,
+        *,
+        rasa: RasaClient,
+        renderer: ReplyRenderer,
+        languages: LanguageStore,
+        handoff_requests: HandoffRequests,
+        pseudonyms: Pseudonymizer,
+        default_language: str,
+        counsellors_enabled: bool,
+        detector: LanguageDetector | None = None,
+    ) -> None:
+        self.rasa = rasa
+        self.renderer = renderer
+        self.languages = languages
+        self.handoff_requests = handoff_requests
+        self.pseudonyms = pseudonyms
+        self.default_language = default_language
+        self.counsellors_enabled = counsellors_enabled
+        self.detector = detector
+
+    def pseudonym(self, user: User) -> str:
+        return self.pseudonyms(user.platform, user.id)
+
+    async def language_of(self, user: User) -> str:
+        """Stored choice, else the client's language if we serve it, else the default."""
+        stored = await self.languages.get(self.pseudonym(user))
+        return stored or resolve(user.language_code) or self.default_language
+
+    # -- entry points ------------------------------------------------------------------------
+
+    async def start(self, user: User) -> list[Reply]:
+        return self.renderer.start(await self.language_of(user))
+
+    async def text(self, user: User, text: str) -> list[Reply]:
+        language, offer_keep = await self._language_for_text(user, text)
+        # A leading "/" would make Rasa read the text as an intent (with entities): users may
+        # only reach intents through NLU or through buttons we made.
+        message = text.strip().lstrip("/").strip()[:MAX_NLU_CHARS]
+        if not message:
+            return [self.renderer.text("clarify.rephrase", language, menu=True)]
+        replies = await self._ask_rasa(user, message, language)
+        if offer_keep:
+            replies.append(
+                self.renderer.text(
+                    "language.detected",
+                    language,
+                    buttons=[{"key": "language.keep", "callback": callbacks.language(language)}],
+                )
+            )
+        return replies
+
+    async def _language_for_text(self, user: User, text: str) -> tuple[str, bool]:
+        """The language to answer this text in, and whether to offer keeping it.
+
+        The rule (README "Languages"): a stored choice or the client's language, unless the
+        text is a real sentence (2+ words) that the detector confidently puts in another
+        supported language; then we answer in that language. Someone who never chose a
+        language adopts it silently; someone who chose gets a one-tap "keep" button.
+        Short or ambiguous texts ("ok", "?") never change the language.
+        """
+        pseudonym = self.pseudonym(user)
+        stored = await self.languages.get(pseudonym)
+        current = stored or resolve(user.language_code) or self.default_language
+        if self.detector is None:
+            return current, False
+        detected = self.detector.detect(text).language
+        if detected is None or detected == current:
+            return current, False
+        if stored is None:
+            await self.languages.set(pseudonym, detected)
+            return detected, False
+        return detected, True
+
+    async def button(self, user: User, data: str | None) -> list[Reply]:
+        language = await self.language_of(user)
+        callback = callbacks.parse(data)
+        if callback is None:
+            return [self.renderer.menu(language)]
+        if callback.kind == "i" and callback.value in ALL_INTENTS:
+            return await self._ask_rasa(user, f"/{callback.value}", language)
+        if callback.kind == "more":
+            return [self.renderer.more(callback.value, language)]
+        if callback.kind == "m":
+            if callback.value:
+                return [self.renderer.group_menu(callback.value, language)]
+            return [self.renderer.menu(language)]
+        if callback.kind == "l":
+            if resolve(callback.value):
+                return await self.choose_language(user, callback.value)
+            return [self.renderer.language_picker(language)]
+        if callback.kind == "h":
+            return await self.handoff_consent(user, language, share=callback.value == "share")
+        return [self.renderer.menu(language)]
+
+    async def choose_language(self, user: User, code: str) -> list[Reply]:
+        language = resolve(code) or self.default_language
+        await self.languages.set(self.pseudonym(user), language)
+        return [self.renderer.text("language.changed", language), self.renderer.menu(language)]
+
+    async def menu(self, user: User) -> list[Reply]:
+        return [self.renderer.menu(await self.language_of(user))]
+
+    async def language_picker(self, user: User) -> list[Reply]:
+        return [self.renderer.language_picker(await self.language_of(user))]
+
+    async def request_counsellor(self, user: User) -> list[Reply]:
+        language = await self.language_of(user)
+        return await self._ask_rasa(user, "/counsellor_request", language)
+
+    async def unsupported_media(self, user: User, kind: str) -> list[Reply]:
+        language = await self.language_of(user)
+        key = "media.voice" if kind in ("voice", "audio", "video_note") else "media.other"
+        return [
+            self.renderer.text(
+                key,
+                language,
+                buttons=[{"key": "button.counsellor", "intent": "counsellor_request"}],
+                menu=True,
+            )
+        ]
+
+    async def error(self, user: User | None) -> list[Reply]:
+        """The one reply to an unexpected failure, in the user's language if we can tell."""
+        language = self.default_language
+        if user is not None:
+            try:
+                language = await self.language_of(user)
+            except Exception:  # the state store may be the thing that failed
+                language = resolve(user.language_code) or self.default_language
+        return [self.renderer.text("error.generic", language, menu=True)]
+
+    # -- handoff (the request is recorded by Rasa's action_request_counsellor) --------------------
+
+    async def handoff_consent(self, user: User, language: str, *, share: bool) -> list[Reply]:
+        if not self.counsellors_enabled:
+            return [self.renderer.text("handoff.unavailable", language, menu=True)]
+        request = await self.handoff_requests.get(self.pseudonym(user))
+        if request is None:
+            return await self._ask_rasa(user, "/counsellor_request", language)
+        return [self.renderer.text("handoff.requested", language)]
+
+    # -- Rasa --------------------------------------------------------------------------------
+
+    async def _ask_rasa(self, user: User, message: str, language: str) -> list[Reply]:
+        try:
+            answer = await self.rasa.send(self.pseudonym(user), message, {"language": language})
+        except RasaTimeout:
+            logger.warning("rasa timed out")
+            return [self.renderer.text("error.timeout", language)]
+        except RasaError as exc:
+            logger.error("rasa unavailable: %s", exc)
+            return [
+                self.renderer.text(
+                    "error.unavailable",
+                    language,
+                    buttons=[{"key": "button.counsellor", "callback": "h:share"}]
+                    if self.counsellors_enabled
+                    else (),
+                )
+            ]
+        replies = self.renderer.from_rasa(answer, language)
+        if not replies:
+            # Rasa may predict action_listen only; the user must never be left without an answer.
+            replies = [self.renderer.text("clarify.rephrase", language, menu=True)]
+        return replies

@@ -1,0 +1,66 @@
+"""The other commands: /menu /help /language /counsellor /privacy /about."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes, filters
+
+from bot.handlers.common import gateway_of, send_replies, typing, user_of
+
+
+async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the main menu (also /help)."""
+    user = user_of(update)
+    if user is None or update.effective_chat is None:
+        return
+    await send_replies(context, update.effective_chat.id, await gateway_of(context).menu(user))
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the language picker."""
+    user = user_of(update)
+    if user is None or update.effective_chat is None:
+        return
+    await send_replies(
+        context, update.effective_chat.id, await gateway_of(context).language_picker(user)
+    )
+
+
+async def counsellor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask for a counsellor (through Rasa's action, like the intent and the button)."""
+    user = user_of(update)
+    if user is None or update.effective_chat is None:
+        return
+    await typing(update, context)
+    await send_replies(
+        context, update.effective_chat.id, await gateway_of(context).request_counsellor(user)
+    )
+
+
+async def topic_command(update: Update, context: ContextTypes.DEFAULT_TYPE, topic: str) -> None:
+    user = user_of(update)
+    if user is None or update.effective_chat is None:
+        return
+    await send_replies(
+        context, update.effective_chat.id, await gateway_of(context).button(user, f"i:{topic}")
+    )
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What is stored, for how long, and how to delete it."""
+    await topic_command(update, context, "privacy")
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Who runs the bot and how to check it is genuine."""
+    await topic_command(update, context, "about_service")
+
+
+PRIVATE = filters.ChatType.PRIVATE
+HANDLERS = [
+    CommandHandler(["menu", "help"], menu, filters=PRIVATE),
+    CommandHandler("language", language, filters=PRIVATE),
+    CommandHandler("counsellor", counsellor, filters=PRIVATE),
+    CommandHandler("privacy", privacy, filters=PRIVATE),
+    CommandHandler("about", about, filters=PRIVATE),
+]

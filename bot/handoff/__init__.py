@@ -1,0 +1,1 @@
+"""Handing a conversation to an IOM native counsellor and relaying messages both ways."""

@@ -1,0 +1,1 @@
+"""Languages, content catalogs and rendering of content keys."""

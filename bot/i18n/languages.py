@@ -1,0 +1,92 @@
+"""The supported languages, their names in their own script, direction and fallback chain."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+SOURCE_LANGUAGE = "en"
+
+# Order is the order of the language picker.
+SUPPORTED_LANGUAGES: tuple[str, ...] = (
+    "en",
+    "nl",
+    "fr",
+    "es",
+    "ar",
+    "fa",
+    "ps",
+    "ckb",
+    "ti",
+    "so",
+    "tr",
+    "ru",
+)
+
+# Codes that clients send for a language we serve under another code.
+_ALIASES = {
+    "prs": "fa",  # Dari is served by the Persian catalog (written the same way)
+    "pes": "fa",
+    "pbu": "ps",
+    "pbt": "ps",
+    "arb": "ar",
+}
+
+# Babel names Persian "فارسی"; Afghan users call the same written language Dari.
+_NAME_OVERRIDES = {"fa": "فارسی / دری"}
+
+
+def normalise(code: str | None) -> str | None:
+    """Turn 'fa-AF', 'FA_af' or 'fa' into Babel's form 'fa_AF' / 'fa'; None for junk."""
+    if not code:
+        return None
+    parts = code.replace("-", "_").split("_")
+    language = parts[0].lower()
+    if not language.isalpha() or not 2 <= len(language) <= 3:
+        return None
+    region = "_".join(p.upper() if len(p) == 2 else p.title() for p in parts[1:] if p.isalnum())
+    return f"{language}_{region}" if region else language
+
+
+def resolve(code: str | None) -> str | None:
+    """The supported language a client code maps to ('fa-AF' -> 'fa'), or None if unsupported."""
+    normalised = normalise(code)
+    if normalised is None:
+        return None
+    base = normalised.split("_")[0]
+    base = _ALIASES.get(base, base)
+    return base if base in SUPPORTED_LANGUAGES else None
+
+
+def fallback_chain(code: str) -> list[str]:
+    """Locales to try in order: 'fa_AF' -> ['fa_AF', 'fa', 'en']."""
+    normalised = normalise(code) or SOURCE_LANGUAGE
+    chain = [normalised]
+    base = _ALIASES.get(normalised.split("_")[0], normalised.split("_")[0])
+    if base not in chain:
+        chain.append(base)
+    if SOURCE_LANGUAGE not in chain:
+        chain.append(SOURCE_LANGUAGE)
+    return chain
+
+
+@cache
+def locale(code: str) -> Locale:
+    """Babel locale for a supported language (falls back to English data if Babel lacks it)."""
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(SOURCE_LANGUAGE)
+
+
+def native_name(code: str) -> str:
+    """The language's name in its own script, for the language picker."""
+    if code in _NAME_OVERRIDES:
+        return _NAME_OVERRIDES[code]
+    name = locale(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def is_rtl(code: str) -> bool:
+    return locale(code).character_order == "right-to-left"

@@ -1,0 +1,30 @@
+"""Redis key names, in one place so that erasure and tests know every key a user can have.
+
+All keys start with the configured prefix and end with the user's pseudonym (never a raw
+Telegram id), except the raw-chat-id mapping which is the one place the real id is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Keys:
+    prefix: str
+
+    def language(self, pseudonym: str) -> str:
+        return f"{self.prefix}:lang:{pseudonym}"
+
+    def handoff_request(self, pseudonym: str) -> str:
+        return f"{self.prefix}:handoff:request:{pseudonym}"
+
+    def fallback_memory(self, pseudonym: str) -> str:
+        return f"{self.prefix}:fallbacks:{pseudonym}"
+
+    def tracker(self, pseudonym: str) -> str:
+        # Rasa's RedisTrackerStore names its keys "<prefix>:tracker:<sender_id>".
+        return f"{self.prefix}:tracker:{pseudonym}"
+
+    def user_pattern(self, pseudonym: str) -> str:
+        return f"{self.prefix}:*{pseudonym}*"

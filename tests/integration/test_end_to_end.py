@@ -1,0 +1,111 @@
+"""The real path: text -> gateway -> Rasa REST channel (metadata) -> NLU and rules -> custom
+action -> content keys -> rendered from locales/ in the user's language."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+import pytest
+
+from bot.gateway import Gateway, User
+from bot.i18n.catalog import ContentCatalog
+from bot.state.keys import Keys
+from bot.topics import TOPIC_KEYS
+from tests.stack import Stack
+
+QUESTIONS = {
+    "en": {
+        "return_options": "what help is there to go back to my country?",
+        "healthcare_access": "can I see a doctor without papers?",
+        "counsellor_request": "I want to talk to a counsellor",
+    },
+    "ar": {
+        "return_options": "ما هي المساعدة المتوفرة للعودة إلى بلدي؟",
+        "healthcare_access": "هل يمكنني الذهاب إلى الطبيب بدون أوراق؟",
+        "counsellor_request": "أريد التحدث مع مستشار",
+    },
+    "fa": {
+        "return_options": "چه کمکی برای برگشت به کشورم وجود دارد؟",
+        "healthcare_access": "آیا بدون مدارک میتونم پیش دکتر برم؟",
+        "counsellor_request": "میخوام با یک مشاور صحبت کنم",
+    },
+}
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u200f", "")
+
+
+@pytest.mark.parametrize("language", sorted(QUESTIONS))
+@pytest.mark.parametrize("topic", ["return_options", "healthcare_access"])
+async def test_a_question_gets_the_answer_in_the_language_it_was_asked_in(
+    gateway: Gateway, catalog: ContentCatalog, language: str, topic: str
+) -> None:
+    # A new user whose Telegram client says nothing about the language.
+    user = User("tg", f"e2e-{language}-{topic}", None)
+    replies = await gateway.text(user, QUESTIONS[language][topic])
+    expected = catalog.render(f"{topic}.answer", language)
+    assert expected.language == language, f"{topic} is not translated into {language}"
+    assert plain(expected.text)[:60] in plain(replies[0].text)
+    assert replies[0].language == language
+    footer = catalog.render("answer.footer", language, sources="", date="").text.split("%")[0][:6]
+    assert plain(footer) in plain(replies[0].text)
+
+
+@pytest.mark.parametrize("language", sorted(QUESTIONS))
+async def test_asking_for_a_counsellor_runs_the_action_and_records_the_request(
+    gateway: Gateway, catalog: ContentCatalog, redis_client, stack: Stack, language: str
+) -> None:
+    user = User("tg", f"e2e-counsellor-{language}", None)
+    await gateway.text(user, QUESTIONS[language]["healthcare_access"])
+    replies = await gateway.text(user, QUESTIONS[language]["counsellor_request"])
+    intro = catalog.render("handoff.intro", language).text
+    assert plain(intro)[:40] in plain(replies[0].text)
+    assert [b.data for row in replies[0].buttons for b in row] == ["h:share", "h:noshare"]
+    request = await gateway.handoff_requests.get(gateway.pseudonym(user))
+    assert request is not None
+    assert request.language == language
+    assert request.topics == ["healthcare_access"]
+
+
+async def test_every_key_the_stack_writes_expires(gateway: Gateway, redis_client, stack: Stack) -> None:
+    user = User("tg", "e2e-ttl", "en")
+    await gateway.button(user, "l:en")
+    await gateway.text(user, QUESTIONS["en"]["healthcare_access"])
+    await gateway.text(user, QUESTIONS["en"]["counsellor_request"])
+    pseudonym = gateway.pseudonym(user)
+    keys = Keys(stack.prefix)
+    for key in (keys.tracker(pseudonym), keys.language(pseudonym), keys.handoff_request(pseudonym)):
+        assert await redis_client.exists(key), key
+    async for key in redis_client.scan_iter(f"{stack.prefix}:*"):
+        assert await redis_client.ttl(key) > 0, f"{key} never expires"
+    # No raw id anywhere in the keys.
+    async for key in redis_client.scan_iter(f"{stack.prefix}:*"):
+        assert "e2e-ttl" not in key
+
+
+async def test_model_parse_returns_topic_keys(stack: Stack) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            f"{stack.rasa_url}/model/parse", params={"token": stack.rasa_token}, json={"text": "can I see a doctor?"}
+        )
+        response.raise_for_status()
+        assert response.json()["intent"]["name"] == "healthcare_access"
+        assert {i["name"] for i in response.json()["intent_ranking"]} <= set(TOPIC_KEYS) | {
+            "greet", "goodbye", "thanks", "affirm", "deny", "change_language", "menu", "bot_challenge",
+            "out_of_scope", "nlu_fallback",
+        }  # fmt: skip
+
+
+async def test_rasa_api_needs_the_token(stack: Stack) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(f"{stack.rasa_url}/model/parse", json={"text": "hi"})
+    assert response.status_code == 401
+
+
+async def test_action_server_needs_the_token(stack: Stack) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(stack.action_url, json={"next_action": "action_clarify", "tracker": {}})
+    assert response.status_code == 401

@@ -1,0 +1,119 @@
+"""Custom actions, tested the rasa-sdk way: CollectingDispatcher + Tracker.from_dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clarify import ActionClarify, likely_topics
+from actions.context import consecutive_fallbacks, language_of, topics_asked
+from actions.handoff import ActionRequestCounsellor
+from bot.handoff.requests import HandoffRequests
+from bot.state.keys import Keys
+
+
+def user_event(intent: str, text: str = "...") -> dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent, "confidence": 0.9}},
+    }
+
+
+def tracker(
+    events: list[dict[str, Any]], *, latest: dict[str, Any] | None = None, sender: str = "p" * 32
+) -> Tracker:
+    latest = latest or (
+        events[-1].get("parse_data", {}) | {"metadata": {"language": "ar"}} if events else {}
+    )
+    return Tracker.from_dict(
+        {
+            "sender_id": sender,
+            "slots": {},
+            "latest_message": latest,
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+async def test_counsellor_request_is_recorded_with_language_and_topics(fake_redis) -> None:
+    requests = HandoffRequests(fake_redis, Keys("mbtest"), 3600)
+    dispatcher = CollectingDispatcher()
+    events = [
+        user_event("healthcare_access"),
+        user_event("return_options"),
+        user_event("healthcare_access"),
+        user_event("counsellor_request"),
+    ]
+    result = await ActionRequestCounsellor(requests).run(dispatcher, tracker(events), {})
+    assert result == []
+    request = await requests.get("p" * 32)
+    assert request is not None
+    assert request.language == "ar"
+    assert request.topics == ["healthcare_access", "return_options"]
+    assert 0 < await fake_redis.ttl(Keys("mbtest").handoff_request("p" * 32)) <= 3600
+    payload = dispatcher.messages[0]["custom"]
+    assert payload["key"] == "handoff.intro"
+    assert [b["callback"] for b in payload["buttons"]] == ["h:share", "h:noshare"]
+    assert "text" not in dispatcher.messages[0] or not dispatcher.messages[0]["text"]
+
+
+async def test_clarify_offers_the_likeliest_topics() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "healthcare_access", "confidence": 0.4},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "return_medical", "confidence": 0.2},
+        {"name": "mental_health", "confidence": 0.1},
+        {"name": "detention", "confidence": 0.01},
+    ]
+    latest = {"intent": {"name": "nlu_fallback"}, "intent_ranking": ranking}
+    dispatcher = CollectingDispatcher()
+    await ActionClarify().run(dispatcher, tracker([user_event("nlu_fallback")], latest=latest), {})
+    assert dispatcher.messages[0]["custom"] == {
+        "type": "clarify",
+        "topics": ["healthcare_access", "return_medical", "mental_health"],
+    }
+
+
+async def test_clarify_twice_in_a_row_offers_a_counsellor() -> None:
+    dispatcher = CollectingDispatcher()
+    events = [user_event("nlu_fallback"), user_event("nlu_fallback")]
+    await ActionClarify().run(dispatcher, tracker(events, latest={"intent_ranking": []}), {})
+    custom = dispatcher.messages[0]["custom"]
+    assert custom["key"] == "clarify.offer_counsellor"
+    assert custom["buttons"][0]["intent"] == "counsellor_request"
+
+
+async def test_clarify_without_candidates_asks_to_rephrase() -> None:
+    dispatcher = CollectingDispatcher()
+    latest = {
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.9},
+            {"name": "greet", "confidence": 0.1},
+        ]
+    }
+    await ActionClarify().run(dispatcher, tracker([user_event("nlu_fallback")], latest=latest), {})
+    assert dispatcher.messages[0]["custom"]["key"] == "clarify.rephrase"
+
+
+def test_context_helpers() -> None:
+    t = tracker(
+        [
+            user_event("nlu_fallback"),
+            user_event("greet"),
+            user_event("nlu_fallback"),
+            user_event("nlu_fallback"),
+        ]
+    )
+    assert consecutive_fallbacks(t) == 2
+    assert topics_asked(t) == []
+    assert language_of(tracker([], latest={"metadata": {"language": "fa-AF"}})) == "fa"
+    assert language_of(tracker([], latest={"metadata": {"language": "xx"}})) == "en"
+    assert likely_topics([]) == []

@@ -1,0 +1,177 @@
+"""The catalog build (extract, merge by key, fuzzy on change, compile) and rendering with fallbacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ContentError
+from bot.i18n import build
+from bot.i18n.catalog import ContentCatalog
+
+MESSAGES = """\
+hello: "Hello!"
+call:
+  text: "Call IOM on %(iom_phone)s."
+  note: a note for translators
+queue:
+  one: "You are number %(n)s in the queue."
+  other: "You are number %(n)s in the queue (of many)."
+percent: "100% free"
+"""
+TOPICS = """\
+healthcare_access:
+  group: staying
+  title: "Healthcare"
+  answer: "You can see a doctor. Costs up to %(amount)s are paid."
+  sources: ["hetcak.nl"]
+  checked: 2026-11-28
+  related: []
+"""
+FACTS = """\
+iom_phone: {value: "088 746 4466", source: "iom", checked: 2026-11-28}
+amount: {amount: 615, currency: EUR, source: "iom", checked: 2026-11-28}
+"""
+
+
+@pytest.fixture
+def locales(tmp_path: Path) -> Path:
+    (tmp_path / "locales" / "en").mkdir(parents=True)
+    (tmp_path / "locales" / "en" / "messages.yml").write_text(MESSAGES)
+    (tmp_path / "locales" / "en" / "topics.yml").write_text(TOPICS)
+    (tmp_path / "locales" / "facts.yml").write_text(FACTS)
+    return tmp_path / "locales"
+
+
+def translate(locales: Path, language: str, strings: dict[str, object]) -> None:
+    path = build.po_path(locales, language)
+    catalog = build.read_catalog(path, language)
+    for message in catalog:
+        if message.context in strings:
+            message.string = strings[message.context]
+            message.user_comments = ["status: machine-draft"]
+    build.write_catalog(catalog, path)
+
+
+def test_template_has_one_entry_per_text_with_context(locales: Path) -> None:
+    build.update(locales, ["fr"])
+    template = build.read_catalog(build.template_path(locales))
+    contexts = {m.context for m in template if m.id}
+    assert contexts == {
+        "hello",
+        "call",
+        "queue",
+        "percent",
+        "healthcare_access.title",
+        "healthcare_access.answer",
+    }
+    call = next(m for m in template if m.context == "call")
+    assert "python-format" in call.flags
+    assert any("a note for translators" in c for c in call.auto_comments)
+
+
+def test_fallback_to_english_and_back(locales: Path) -> None:
+    build.update(locales, ["fr"])
+    translate(locales, "fr", {"hello": "Bonjour !", "call": "Appelez l'OIM au %(iom_phone)s."})
+    build.compile_all(locales)
+    catalog = ContentCatalog.load(locales)
+    assert catalog.render("hello", "fr").text == "Bonjour !"
+    assert catalog.render("hello", "fr").language == "fr"
+    assert catalog.render("call", "fr").text == "Appelez l'OIM au 088 746 4466."
+    missing = catalog.render("healthcare_access.answer", "fr")
+    assert missing.language == "en"
+    assert "€615" in missing.text
+    # A regional variant falls back to its language first.
+    assert catalog.render("hello", "fr_BE").text == "Bonjour !"
+
+
+def test_amounts_are_formatted_per_language(locales: Path) -> None:
+    build.update(locales, ["fr"])
+    translate(locales, "fr", {"healthcare_access.answer": "Jusqu'à %(amount)s."})
+    build.compile_all(locales)
+    text = ContentCatalog.load(locales).render("healthcare_access.answer", "fr").text
+    assert text.replace("\u202f", " ").replace("\xa0", " ") == "Jusqu'à 615 €."
+
+
+def test_changed_english_makes_the_translation_fuzzy_and_unserved(locales: Path) -> None:
+    build.update(locales, ["fr"])
+    translate(locales, "fr", {"hello": "Bonjour !"})
+    (locales / "en" / "messages.yml").write_text(MESSAGES.replace('"Hello!"', '"Hello, welcome!"'))
+    build.update(locales, ["fr"])
+    po = build.read_catalog(build.po_path(locales, "fr"), "fr")
+    hello = next(m for m in po if m.context == "hello")
+    assert "fuzzy" in hello.flags
+    assert hello.string == "Bonjour !"
+    assert hello.previous_id == ["Hello!"]
+    assert hello.user_comments == ["status: machine-draft"]
+    build.compile_all(locales)
+    rendered = ContentCatalog.load(locales).render("hello", "fr")
+    assert rendered.language == "en"
+    assert rendered.text == "Hello, welcome!"
+
+
+def test_removed_keys_become_obsolete(locales: Path) -> None:
+    build.update(locales, ["fr"])
+    translate(locales, "fr", {"percent": "100 % gratuit"})
+    (locales / "en" / "messages.yml").write_text(MESSAGES.replace('percent: "100% free"\n', ""))
+    build.update(locales, ["fr"])
+    po = build.read_catalog(build.po_path(locales, "fr"), "fr")
+    assert "percent" not in {m.context for m in po}
+    assert po.obsolete
+
+
+def test_a_broken_placeholder_is_left_out_and_english_served(locales: Path) -> None:
+    build.update(locales, ["fr"])
+    translate(locales, "fr", {"call": "Appelez l'OIM au %(telefoon)s."})
+    skipped = build.compile_all(locales)["fr"]
+    assert skipped == ["call: unknown placeholder in translation"]
+    assert ContentCatalog.load(locales).render("call", "fr").language == "en"
+
+
+def test_plurals_follow_the_language_rules(locales: Path) -> None:
+    build.update(locales, ["ar"])
+    translate(
+        locales,
+        "ar",
+        {
+            "queue": (
+                "صفر %(n)s",
+                "واحد %(n)s",
+                "اثنان %(n)s",
+                "قليل %(n)s",
+                "كثير %(n)s",
+                "أخرى %(n)s",
+            )
+        },
+    )
+    build.compile_all(locales)
+    catalog = ContentCatalog.load(locales)
+    assert catalog.render_plural("queue", "ar", 2).text == "اثنان 2"
+    assert catalog.render_plural("queue", "ar", 5).text == "قليل 5"
+    assert catalog.render_plural("queue", "ar", 11).text == "كثير 11"
+    assert catalog.render_plural("queue", "en", 1).text == "You are number 1 in the queue."
+    assert catalog.render_plural("queue", "en", 3).text.endswith("(of many).")
+
+
+def test_percent_without_placeholders_stays_as_written(locales: Path) -> None:
+    assert ContentCatalog.load(locales).render("percent", "en").text == "100% free"
+
+
+def test_unknown_key_is_a_content_error(locales: Path) -> None:
+    with pytest.raises(ContentError):
+        ContentCatalog.load(locales).render("nope", "en")
+
+
+def test_building_twice_changes_nothing(locales: Path) -> None:
+    build.update(locales, ["fr"])
+    before = build.po_path(locales, "fr").read_bytes()
+    build.update(locales, ["fr"])
+    assert build.po_path(locales, "fr").read_bytes() == before
+
+
+def test_topic_metadata(locales: Path) -> None:
+    topic = ContentCatalog.load(locales).topics["healthcare_access"]
+    assert topic.checked == dt.date(2026, 11, 28)
+    assert topic.sources == ("hetcak.nl",)

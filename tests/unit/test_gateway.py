@@ -1,0 +1,149 @@
+"""The platform-neutral pipeline, with a scripted Rasa (MockTransport) and an in-memory Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import build_gateway
+from bot.gateway import Gateway, User
+from tests.conftest import make_settings
+from tests.unit.fakes import ScriptedRasa
+
+
+@pytest.fixture
+def rasa() -> ScriptedRasa:
+    return ScriptedRasa()
+
+
+@pytest.fixture
+async def gateway(rasa, fake_redis, catalog, detector) -> AsyncIterator[Gateway]:
+    async with rasa.client() as http:
+        yield build_gateway(make_settings(), fake_redis, http, catalog=catalog, detector=detector)
+
+
+USER = User("tg", 42, "en")
+
+
+async def test_a_question_gets_the_topic_answer_with_source_and_date(
+    gateway: Gateway, rasa: ScriptedRasa
+) -> None:
+    replies = await gateway.text(USER, "can I see a doctor without papers?")
+    assert len(replies) == 1
+    text = replies[0].text
+    assert "medically necessary care" in text
+    assert "Source:" in text
+    assert "28 November 2026" in text
+    labels = [b.label for row in replies[0].buttons for b in row]
+    assert "More details" in labels
+    assert rasa.received[0]["metadata"] == {"language": "en"}
+    assert "42" not in rasa.received[0]["sender"]
+
+
+async def test_every_button_fits_telegram(gateway: Gateway) -> None:
+    for replies in (
+        await gateway.text(USER, "doctor please now"),
+        await gateway.start(USER),
+        await gateway.menu(USER),
+        await gateway.button(USER, "m:return"),
+    ):
+        for reply in replies:
+            for row in reply.buttons:
+                for button in row:
+                    assert len(button.data.encode()) <= 64
+                    assert button.label
+
+
+async def test_a_persian_question_is_answered_in_persian(
+    gateway: Gateway, rasa: ScriptedRasa
+) -> None:
+    replies = await gateway.text(User("tg", 7, "en"), "آیا میتونم بدون مدارک برم دکتر؟")
+    assert rasa.received[-1]["metadata"] == {"language": "fa"}
+    assert replies[0].language == "fa"
+    # Someone who never chose a language keeps the one they write in.
+    assert await gateway.language_of(User("tg", 7, "en")) == "fa"
+
+
+async def test_a_chosen_language_is_kept_but_a_switch_is_offered(
+    gateway: Gateway, rasa: ScriptedRasa
+) -> None:
+    user = User("tg", 8, "en")
+    await gateway.button(user, "l:en")
+    replies = await gateway.text(user, "آیا میتونم بدون مدارک برم دکتر؟")
+    assert rasa.received[-1]["metadata"] == {"language": "fa"}
+    keep = replies[-1].buttons[0][0]
+    assert keep.data == "l:fa"
+    assert await gateway.language_of(user) == "en"
+
+
+async def test_short_messages_never_flip_the_language(gateway: Gateway, rasa: ScriptedRasa) -> None:
+    user = User("tg", 9, "fa")
+    for text in ("ok", "?", "IOM", "👍"):
+        await gateway.text(user, text)
+        assert rasa.received[-1]["metadata"] == {"language": "fa"}
+
+
+async def test_users_cannot_inject_intents(gateway: Gateway, rasa: ScriptedRasa) -> None:
+    await gateway.text(USER, '/restart{"x": 1}')
+    assert not rasa.received[-1]["message"].startswith("/")
+
+
+async def test_button_sends_the_intent_without_nlu(gateway: Gateway, rasa: ScriptedRasa) -> None:
+    replies = await gateway.button(USER, "i:return_options")
+    assert rasa.received[-1]["message"] == "/return_options"
+    assert "IOM" in replies[0].text
+
+
+async def test_unknown_intent_in_a_button_goes_to_the_menu(
+    gateway: Gateway, rasa: ScriptedRasa
+) -> None:
+    replies = await gateway.button(USER, "i:restart")
+    assert rasa.received == []
+    assert replies[0].buttons
+
+
+async def test_more_details_and_menus_need_no_rasa(gateway: Gateway, rasa: ScriptedRasa) -> None:
+    more = await gateway.button(USER, "more:healthcare_access")
+    assert "CAK" in more[0].text
+    group = await gateway.button(USER, "m:staying")
+    assert any(b.data == "i:healthcare_access" for row in group[0].buttons for b in row)
+    assert rasa.received == []
+
+
+async def test_choosing_a_language_confirms_in_that_language(gateway: Gateway) -> None:
+    replies = await gateway.button(USER, "l:fa")
+    assert replies[0].language == "fa"
+    assert await gateway.language_of(USER) == "fa"
+
+
+async def test_clarification_offers_topics_and_a_counsellor(gateway: Gateway) -> None:
+    replies = await gateway.text(USER, "hmm what about that thing")
+    data = [b.data for row in replies[0].buttons for b in row]
+    assert data[:2] == ["i:healthcare_access", "i:return_options"]
+    assert "i:counsellor_request" in data
+
+
+async def test_rasa_down_gives_a_localised_apology(gateway: Gateway, rasa: ScriptedRasa) -> None:
+    rasa.down = True
+    replies = await gateway.text(User("tg", 10, "fa"), "ok ok")
+    assert replies[0].language == "fa"
+    assert "112" in replies[0].text
+
+
+async def test_answers_not_yet_translated_say_so(gateway: Gateway, catalog) -> None:
+    user = User("tg", 11, "ti")
+    replies = await gateway.button(user, "i:healthcare_access")
+    if catalog.is_translated("healthcare_access.answer", "ti"):
+        pytest.skip("Tigrinya is translated now")
+    assert "medically necessary care" in replies[0].text
+    assert replies[0].text.index("not yet available") < replies[0].text.index("medically")
+
+
+async def test_rtl_lines_start_right_to_left(gateway: Gateway, catalog) -> None:
+    replies = await gateway.button(User("tg", 12, "ar"), "i:return_options")
+    if not catalog.is_translated("return_options.answer", "ar"):
+        pytest.skip("Arabic not translated yet")
+    for line in replies[0].text.split("\n"):
+        if line and line[0].isascii():
+            pytest.fail(f"line starts left-to-right: {line[:30]!r}")
