@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,6 +20,7 @@ from bot.topics import ALL_INTENTS
 logger = logging.getLogger(__name__)
 
 RLM = "\u200f"
+_TAG = re.compile(r"<[^>]+>")
 
 
 class ReplyRenderer:
@@ -29,10 +31,16 @@ class ReplyRenderer:
     # -- pieces ------------------------------------------------------------------------------
 
     def t(self, key: str, language: str, **params: object) -> str:
-        return self.catalog.render(key, language, **params).text
+        return self.catalog.render(key, language, **self.common, **params).text
+
+    @property
+    def common(self) -> dict[str, object]:
+        """Placeholders every text may use besides the facts (settings known at run time)."""
+        return {"retention_days": self.retention_days}
 
     def button(self, key: str, language: str, data: str) -> Button:
-        return Button(self.t(key, language), data)
+        # Button labels are plain text in Telegram, not HTML: no tags, no entities.
+        return Button(_plain(self.t(key, language)), data)
 
     def reply(self, text: str, language: str, buttons: Iterable[Iterable[Button]] = ()) -> Reply:
         rows = tuple(tuple(row) for row in buttons if row)
@@ -81,7 +89,7 @@ class ReplyRenderer:
 
     def _topic_text(self, topic_key: str, part: str, language: str) -> str:
         """Title and body; if not translated yet, a notice in the user's language first."""
-        body = self.catalog.render(f"{topic_key}.{part}", language)
+        body = self.catalog.render(f"{topic_key}.{part}", language, **self.common)
         title = self.catalog.render(f"{topic_key}.title", body.language).text
         text = _directional(f"<b>{title}</b>\n{body.text}", body.language)
         if body.language != language:
@@ -160,9 +168,7 @@ class ReplyRenderer:
     def start(self, language: str) -> list[Reply]:
         return [
             self.reply(self.t("start.greeting", language), language),
-            self.reply(
-                self.t("start.privacy", language, retention_days=self.retention_days), language
-            ),
+            self.reply(self.t("start.privacy", language), language),
             self.language_picker(language, "start.choose_language"),
         ]
 
@@ -216,6 +222,10 @@ class ReplyRenderer:
             return self.button(key, language, parsed.encode())
         logger.error("button %s has neither a known intent nor a valid callback", key)
         return None
+
+
+def _plain(text: str) -> str:
+    return html.unescape(_TAG.sub("", text)).strip()
 
 
 def _escape(value: str) -> str:
