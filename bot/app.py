@@ -13,6 +13,7 @@ from bot.i18n.detect import LanguageDetector
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.render import ReplyRenderer
+from bot.state.erase import Eraser
 from bot.state.keys import Keys
 from bot.state.language import LanguageStore
 
@@ -38,5 +39,6 @@ def build_gateway(
         pseudonyms=Pseudonymizer(settings.pseudonym_secret),
         default_language=settings.default_language,
         counsellors_enabled=settings.counsellor_chat_id is not None,
+        eraser=Eraser(redis, keys),
         detector=detector or LanguageDetector.from_nlu_dir(settings.nlu_dir),
     )

@@ -5,6 +5,7 @@
     m / m:<group>  the main menu / one group of topics
     l / l:<code>   the language picker / choose a language
     h:<action>     handoff (consent, cancel, ...)
+    f / f:yes|no   erase my data: ask to confirm / confirmed / cancelled
 
 Callback data never carries a user or chat id: a button acts only on the chat it was pressed
 in, so forged data cannot reach someone else's conversation.
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
-_VALID = re.compile(r"^(i|more|m|l|h)(?::([a-z_]{1,40}))?$")
+_VALID = re.compile(r"^(i|more|m|l|h|f)(?::([a-z_]{1,40}))?$")
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,7 @@ def language(code: str = "") -> str:
 
 def handoff(action: str) -> str:
     return Callback("h", action).encode()
+
+
+def forget(answer: str = "") -> str:
+    return Callback("f", answer).encode()

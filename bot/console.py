@@ -1,7 +1,7 @@
 """The console front end: chat with the bot in a terminal, through the same Gateway as Telegram.
 
 Buttons are shown as numbered choices: type the number to press one. Commands work as in
-Telegram (/start, /menu, /language, /counsellor, /privacy, /about); /quit leaves.
+Telegram (/start, /menu, /language, /counsellor, /privacy, /about, /forget); /quit leaves.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from bot.gateway import Gateway, User
 from bot.replies import Button, Reply
 
-COMMANDS = ("start", "menu", "help", "language", "counsellor", "privacy", "about")
+COMMANDS = ("start", "menu", "help", "language", "counsellor", "privacy", "about", "forget")
 
 
 class Console:
@@ -56,6 +56,8 @@ class Console:
             return await gateway.language_picker(self.user)
         if name == "counsellor":
             return await gateway.request_counsellor(self.user)
+        if name == "forget":
+            return await gateway.forget(self.user)
         topic = {"privacy": "privacy", "about": "about_service"}[name]
         return await gateway.button(self.user, f"i:{topic}")
 

@@ -21,6 +21,7 @@ from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.render import ReplyRenderer
 from bot.replies import Reply
+from bot.state.erase import Eraser
 from bot.state.language import LanguageStore
 from bot.topics import ALL_INTENTS
 
@@ -51,6 +52,7 @@ class Gateway:
         pseudonyms: Pseudonymizer,
         default_language: str,
         counsellors_enabled: bool,
+        eraser: Eraser,
         detector: LanguageDetector | None = None,
     ) -> None:
         self.rasa = rasa
@@ -61,6 +63,7 @@ class Gateway:
         self.default_language = default_language
         self.counsellors_enabled = counsellors_enabled
         self.detector = detector
+        self.eraser = eraser
 
     def pseudonym(self, user: User) -> str:
         return self.pseudonyms(user.platform, user.id)
@@ -134,7 +137,32 @@ class Gateway:
             return [self.renderer.language_picker(language)]
         if callback.kind == "h":
             return await self.handoff_consent(user, language, share=callback.value == "share")
+        if callback.kind == "f":
+            if callback.value == "yes":
+                return await self.erase(user, language)
+            if callback.value == "no":
+                return [self.renderer.text("forget.cancelled", language, menu=True)]
+            return await self.forget(user)
         return [self.renderer.menu(language)]
+
+    async def forget(self, user: User) -> list[Reply]:
+        """Ask to confirm before erasing (a mistyped /forget must not wipe a handoff)."""
+        language = await self.language_of(user)
+        return [
+            self.renderer.text(
+                "forget.confirm",
+                language,
+                buttons=[
+                    {"key": "forget.yes", "callback": callbacks.forget("yes")},
+                    {"key": "forget.no", "callback": callbacks.forget("no")},
+                ],
+            )
+        ]
+
+    async def erase(self, user: User, language: str) -> list[Reply]:
+        await self.eraser.erase(self.pseudonym(user))
+        logger.info("erased a user's data on request")
+        return [self.renderer.text("forget.done", language)]
 
     async def choose_language(self, user: User, code: str) -> list[Reply]:
         language = resolve(code) or self.default_language

@@ -75,6 +75,8 @@ class ReplyRenderer:
         rows: list[list[Button]] = []
         if topic.has_more:
             rows.append([self.button("button.more", language, callbacks.more(topic_key))])
+        if topic_key == "privacy":
+            rows.append([self.button("button.forget", language, callbacks.forget())])
         rows += self._related_rows(topic_key, language)
         return self._reply_rows(text, language, rows + self.footer_rows(language))
 

@@ -80,8 +80,8 @@ def redis_env(env: dict[str, str]) -> bool:
     env["RASA_REDIS_DB"] = (parsed.path or "/0").lstrip("/") or "0"
     env["RASA_REDIS_PASSWORD"] = parsed.password or ""
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-        return True
+        with redis.Redis.from_url(url, socket_connect_timeout=2) as client:
+            return bool(client.ping())
     except (redis.RedisError, OSError):
         return False
 

@@ -81,7 +81,7 @@ def ensure_model(*, quiet: bool = False) -> Path:
                     "--out",
                     str(cache),
                     "--fixed-model-name",
-                    f"{fp}.partial",
+                    f"{fp}-partial",
                 ],
                 cwd=ROOT,
                 env=env,
@@ -90,7 +90,7 @@ def ensure_model(*, quiet: bool = False) -> Path:
             )
             if result.returncode != 0:
                 raise SystemExit(f"rasa train failed with exit code {result.returncode}")
-            (cache / f"{fp}.partial.tar.gz").rename(cached)
+            (cache / f"{fp}-partial.tar.gz").rename(cached)
             print(f"Trained in {time.monotonic() - started:.0f} s.", file=log, flush=True)
         shutil.copyfile(cached, target.with_suffix(".tmp"))
         target.with_suffix(".tmp").rename(target)

@@ -53,6 +53,11 @@ def wait_for(
     raise RuntimeError(f"{what} not ready after {timeout:.0f} s")
 
 
+def ping(url: str) -> bool:
+    with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
+        return bool(client.ping())
+
+
 def model_path() -> str:
     result = subprocess.run([PYTHON, str(REPO_ROOT / "scripts" / "model.py")], cwd=REPO_ROOT, check=True,
                             capture_output=True, text=True)  # fmt: skip
@@ -69,7 +74,7 @@ class RedisServer:
     def ensure(cls, url: str | None = None) -> RedisServer:
         url = url or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
         try:
-            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+            ping(url)
             return cls(url)
         except (redis.RedisError, OSError):
             return cls.start()
@@ -90,7 +95,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         url = f"redis://127.0.0.1:{port}/0"
-        wait_for(lambda: redis.Redis.from_url(url).ping(), 10, "redis-server", [process])
+        wait_for(lambda: ping(url), 10, "redis-server", [process])
         return cls(url, process, directory)
 
     def stop(self) -> None:
@@ -165,9 +170,9 @@ class Stack:
         return stack
 
     def spawn(self, name: str, argv: list[str]) -> None:
-        out = (self.logs / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(argv, cwd=REPO_ROOT, env=self.env, stdin=subprocess.DEVNULL,
-                                                stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+        with (self.logs / f"{name}.log").open("ab") as out:  # the child keeps its own descriptor
+            self.processes[name] = subprocess.Popen(argv, cwd=REPO_ROOT, env=self.env, stdin=subprocess.DEVNULL,
+                                                    stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
 
     def log_tail(self, lines: int = 30) -> str:
         parts = []
@@ -187,7 +192,7 @@ class Stack:
                 process.kill()
 
     def delete_keys(self) -> None:
-        client = redis.Redis.from_url(self.redis_url)
-        keys = list(client.scan_iter(f"{self.prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
+        with redis.Redis.from_url(self.redis_url) as client:
+            keys = list(client.scan_iter(f"{self.prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)

@@ -1,4 +1,4 @@
-"""The other commands: /menu /help /language /counsellor /privacy /about."""
+"""The other commands: /menu /help /language /counsellor /privacy /about /forget."""
 
 from __future__ import annotations
 
@@ -56,6 +56,14 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await topic_command(update, context, "about_service")
 
 
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer to erase everything stored about the user (asks to confirm)."""
+    user = user_of(update)
+    if user is None or update.effective_chat is None:
+        return
+    await send_replies(context, update.effective_chat.id, await gateway_of(context).forget(user))
+
+
 PRIVATE = filters.ChatType.PRIVATE
 HANDLERS = [
     CommandHandler(["menu", "help"], menu, filters=PRIVATE),
@@ -63,4 +71,5 @@ HANDLERS = [
     CommandHandler("counsellor", counsellor, filters=PRIVATE),
     CommandHandler("privacy", privacy, filters=PRIVATE),
     CommandHandler("about", about, filters=PRIVATE),
+    CommandHandler("forget", forget, filters=PRIVATE),
 ]

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import read_mo
@@ -24,7 +23,12 @@ from babel.numbers import format_decimal
 
 from bot.errors import ContentError
 from bot.i18n.facts import Facts
-from bot.i18n.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, fallback_chain, locale
+from bot.i18n.languages import (
+    SOURCE_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    fallback_chain,
+    formatting_locale,
+)
 from bot.i18n.source import ContentSource, Topic
 
 logger = logging.getLogger(__name__)
@@ -174,7 +178,7 @@ class ContentCatalog:
         return catalog.get(key, text)
 
     def _fill(self, text: str, language: str, n: int | None, params: Mapping[str, object]) -> str:
-        loc = locale(language)
+        loc = formatting_locale(language)
         values: dict[str, object] = dict(self._facts_for(language))
         if n is not None:
             values["n"] = format_decimal(n, locale=loc)
@@ -183,19 +187,15 @@ class ContentCatalog:
 
     def _facts_for(self, language: str) -> dict[str, str]:
         if language not in self._fact_params:
-            self._fact_params[language] = self.facts.params(locale(language))
+            self._fact_params[language] = self.facts.params(formatting_locale(language))
         return self._fact_params[language]
 
     # -- formatting helpers shared by the renderers ------------------------------------------
 
     @staticmethod
     def format_date(value: object, language: str) -> str:
-        return format_date(value, format="long", locale=locale(language))  # type: ignore[arg-type]
+        return format_date(value, format="long", locale=formatting_locale(language))  # type: ignore[arg-type]
 
     @staticmethod
     def format_list(items: list[str], language: str) -> str:
-        return format_list(items, locale=locale(language))
-
-    @staticmethod
-    def locale(language: str) -> Locale:
-        return locale(language)
+        return format_list(items, locale=formatting_locale(language))

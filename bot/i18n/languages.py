@@ -80,6 +80,16 @@ def locale(code: str) -> Locale:
         return Locale.parse(SOURCE_LANGUAGE)
 
 
+# Dates and numbers for English readers in the Netherlands: "28 November 2026", not US style.
+_FORMAT_LOCALES = {"en": "en_GB"}
+
+
+@cache
+def formatting_locale(code: str) -> Locale:
+    """The locale used to format dates, numbers and amounts for a language."""
+    return locale(_FORMAT_LOCALES.get(code, code))
+
+
 def native_name(code: str) -> str:
     """The language's name in its own script, for the language picker."""
     if code in _NAME_OVERRIDES:

@@ -26,5 +26,14 @@ class Keys:
         # Rasa's RedisTrackerStore names its keys "<prefix>:tracker:<sender_id>".
         return f"{self.prefix}:tracker:{pseudonym}"
 
+    def user_keys(self, pseudonym: str) -> list[str]:
+        """Every key named after this user (the Rasa lock expires on its own within seconds)."""
+        return [
+            self.language(pseudonym),
+            self.handoff_request(pseudonym),
+            self.fallback_memory(pseudonym),
+            self.tracker(pseudonym),
+        ]
+
     def user_pattern(self, pseudonym: str) -> str:
         return f"{self.prefix}:*{pseudonym}*"

@@ -10,11 +10,21 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 
-async def connect(url: str, *, allow_memory_fallback: bool = False) -> tuple[aioredis.Redis, bool]:
-    """Return (client, is_in_memory). Falls back to fakeredis only if allowed and Redis is down."""
+def from_url(url: str) -> aioredis.Redis:
+    """An asyncio client whose close() also closes its connections.
+
+    redis-py 4.x's ``Redis.from_url`` leaves the pool open on close(); fixed only in 5.x.
+    """
     client: aioredis.Redis = aioredis.Redis.from_url(
         url, decode_responses=True, socket_connect_timeout=2
     )
+    client.auto_close_connection_pool = True
+    return client
+
+
+async def connect(url: str, *, allow_memory_fallback: bool = False) -> tuple[aioredis.Redis, bool]:
+    """Return (client, is_in_memory). Falls back to fakeredis only if allowed and Redis is down."""
+    client = from_url(url)
     try:
         await client.ping()
         return client, False

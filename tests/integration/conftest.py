@@ -12,6 +12,7 @@ import redis.asyncio as aioredis
 from bot.app import build_gateway
 from bot.config import Settings
 from bot.gateway import Gateway
+from bot.state.redis import from_url
 from tests.stack import RedisServer, Stack
 
 
@@ -43,7 +44,7 @@ def stack_settings(stack: Stack) -> Settings:
 
 @pytest.fixture
 async def redis_client(stack: Stack) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(stack.redis_url, decode_responses=True)
+    client = from_url(stack.redis_url)
     yield client
     await client.close()
 

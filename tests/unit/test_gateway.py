@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -145,5 +146,27 @@ async def test_rtl_lines_start_right_to_left(gateway: Gateway, catalog) -> None:
     if not catalog.is_translated("return_options.answer", "ar"):
         pytest.skip("Arabic not translated yet")
     for line in replies[0].text.split("\n"):
+        line = re.sub(r"<[^>]+>", "", line)
         if line and line[0].isascii():
             pytest.fail(f"line starts left-to-right: {line[:30]!r}")
+
+
+async def test_forget_asks_first_then_erases_everything(gateway: Gateway, fake_redis) -> None:
+    user = User("tg", 13, "en")
+    await gateway.button(user, "l:fa")
+    pseudonym = gateway.pseudonym(user)
+    await fake_redis.set(f"mbtest:tracker:{pseudonym}", "{}", ex=60)
+    await fake_redis.set(f"mbtest:somefeature:{pseudonym}:x", "1", ex=60)
+    await fake_redis.set("mbtest:lang:someoneelse", "ar", ex=60)
+    confirm = await gateway.forget(user)
+    assert [b.data for row in confirm[0].buttons for b in row] == ["f:yes", "f:no"]
+    assert await fake_redis.exists(f"mbtest:lang:{pseudonym}")
+    done = await gateway.button(user, "f:yes")
+    assert done[0].language == "fa"
+    assert [k async for k in fake_redis.scan_iter(f"*{pseudonym}*")] == []
+    assert await fake_redis.exists("mbtest:lang:someoneelse")
+
+
+async def test_privacy_answer_offers_deletion(gateway: Gateway) -> None:
+    replies = await gateway.button(USER, "i:privacy")
+    assert any(b.data == "f" for row in replies[0].buttons for b in row)
