@@ -64,7 +64,7 @@ class ReplyRenderer:
         footer = self.t(
             "answer.footer",
             language,
-            sources=", ".join(_escape(s) for s in topic.sources),
+            sources=self.catalog.format_list([_escape(s) for s in topic.sources], language),
             date=self.catalog.format_date(topic.checked, language),
         )
         text = (

@@ -15,6 +15,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -117,6 +118,23 @@ def rasa_argv(model: str, endpoints: Path, port: str, token: str) -> list[str]:
     ]  # fmt: skip
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the supervisor dies, even by SIGKILL (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def port_in_use(url: str) -> bool:
+    parsed = urlparse(url)
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((parsed.hostname or "127.0.0.1", parsed.port or 80)) == 0
+
+
 @dataclass
 class Child:
     name: str
@@ -133,7 +151,9 @@ class Supervisor:
 
     def spawn(self, name: str, argv: list[str], *, foreground: bool = False) -> Child:
         if foreground:
-            process = subprocess.Popen(argv, cwd=REPO_ROOT, env=self.env)
+            process = subprocess.Popen(
+                argv, cwd=REPO_ROOT, env=self.env, preexec_fn=_die_with_parent
+            )
             child = Child(name, process)
         else:
             LOGS.mkdir(parents=True, exist_ok=True)
@@ -146,7 +166,8 @@ class Supervisor:
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=subprocess.STDOUT,
-                    start_new_session=True,
+                    start_new_session=True,  # Ctrl-C reaches only us; we stop them in order
+                    preexec_fn=_die_with_parent,
                 )
             child = Child(name, process, log)
         self.children.append(child)
@@ -230,23 +251,43 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
+    for name, url in (("Rasa", rasa_url), ("the action server", env["ACTION_SERVER_URL"])):
+        if port_in_use(url):
+            say(
+                f"the port of {name} ({url}) is already in use: is another `make run` still running?"
+            )
+            return 1
     mode = "Telegram (long polling)" if env.get("TELEGRAM_BOT_TOKEN") else "console chat"
     say(f"starting the action server, Rasa and then the gateway ({mode}); logs in var/log/")
+    try:
+        return supervise(supervisor, python, args, endpoints, rasa_url, rasa_port)
+    finally:
+        # Whatever happened (a crash, a closed terminal), never leave Rasa running behind.
+        if not supervisor.stopping:
+            supervisor.stop_all()
+
+
+def supervise(
+    supervisor: Supervisor,
+    python: str,
+    args: argparse.Namespace,
+    endpoints: Path,
+    rasa_url: str,
+    rasa_port: str,
+) -> int:
+    env = supervisor.env
     supervisor.spawn("actions", [python, "-m", "actions"])
     supervisor.spawn("rasa", rasa_argv(args.model, endpoints, rasa_port, env["RASA_TOKEN"]))
-    say("waiting for Rasa to load its model (about a minute on 2 cores)...")
+    say("waiting for Rasa to load its model (usually 10-30 s)...")
     if not supervisor.wait_for_rasa(rasa_url, env["RASA_TOKEN"], args.ready_timeout):
-        supervisor.stop_all()
         return 1
     gateway = supervisor.spawn("gateway", [python, "-m", "bot"], foreground=True)
     while True:
         child = supervisor.dead()
         if child is not None:
             if child is gateway and child.process.returncode == 0:
-                supervisor.stop_all()
                 return 0
             supervisor.report(child)
-            supervisor.stop_all()
             return 1
         time.sleep(0.5)
 
