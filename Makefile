@@ -11,6 +11,8 @@ STAMP := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa 3.6 and its pinned libraries print pages of deprecation warnings on every start.
+RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
 .PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help
 
@@ -42,10 +44,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 rasa-validate: $(STAMP)
-	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+	$(RASA_QUIET) $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
 rasa-stories: model
-	$(RASA) test core --model "$$($(PY) scripts/model.py)" --stories tests/test_stories.yml \
+	$(RASA_QUIET) $(RASA) test core --model "$$($(PY) scripts/model.py)" --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/stories
 
 unit: catalogs

@@ -134,7 +134,7 @@ def train_time(model_dir: Path) -> float:
             source = ROOT / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, Path(work) / name)
         started = time.perf_counter()
-        subprocess.run([rasa, "train", "--out", str(model_dir)], cwd=work, env=env, check=True,
+        subprocess.run([rasa, "train", "--domain", "domain", "--config", "config.yml", "--data", "data", "--out", str(model_dir)], cwd=work, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         return time.perf_counter() - started
 
