@@ -14,12 +14,17 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Rasa 3.6 and its pinned libraries print pages of deprecation warnings on every start.
 RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
-.PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help
+.PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help \
+	content-check coverage preview
 
 help:
 	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
 	@echo "make test   everything CI runs: ruff, content check, rasa data validate, pytest, rasa test"
 	@echo "make bench  throughput, latency, memory and start-up of the stack vs stock rasa run"
+	@echo "For content editors (docs/editing-content.md):"
+	@echo "make content-check                          find problems in the texts"
+	@echo "make coverage                               which topics are translated in which language"
+	@echo "make preview KEY=healthcare_access LANG=ar  a message as the user sees it"
 
 $(STAMP): requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 supports nothing newer)"; exit 1; }
@@ -39,6 +44,15 @@ model: $(STAMP)
 run: catalogs model
 	@$(PY) -m bot.supervisor --model "$$($(PY) scripts/model.py)"
 
+content-check: catalogs
+	@$(PY) -m bot.i18n.editor check
+
+coverage: catalogs
+	@$(PY) -m bot.i18n.editor coverage
+
+preview: catalogs
+	@$(PY) -m bot.i18n.editor preview "$(KEY)" "$(LANG)"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -53,7 +67,7 @@ rasa-stories: model
 unit: catalogs
 	$(PY) -m pytest -q -m "not integration"
 
-test: lint catalogs model rasa-validate
+test: lint content-check model rasa-validate
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory rasa-stories
 

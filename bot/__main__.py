@@ -7,63 +7,46 @@ server and waits for them. Standalone: ``python -m bot``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
 
-import httpx
-
-from bot.app import build_gateway
+from bot.app import running_gateway
 from bot.config import Settings
 from bot.errors import BotError, ConfigError
-from bot.gateway import User
+from bot.gateway import Gateway, User
 from bot.logging_setup import configure_logging
-from bot.state.redis import connect
 
 logger = logging.getLogger("bot")
 
-RASA_READY_TIMEOUT = float(os.environ.get("RASA_READY_TIMEOUT", "300"))
+
+def allow_memory_state() -> bool:
+    # Set by `make run` when no Redis answered; a deployment never falls back silently.
+    return os.environ.get("ALLOW_MEMORY_STATE") == "1"
 
 
 async def _console(settings: Settings) -> None:
     from bot.console import Console
 
-    redis, _ = await connect(
-        settings.redis_url, allow_memory_fallback=os.environ.get("ALLOW_MEMORY_STATE") == "1"
-    )
-    async with httpx.AsyncClient() as http:
-        gateway = build_gateway(settings, redis, http)
-        await gateway.rasa.wait_until_ready(RASA_READY_TIMEOUT)
+    async with running_gateway(settings, allow_memory_state=allow_memory_state()) as gateway:
         user = User(
             platform="console",
             id=os.environ.get("USER", "local"),
             language_code=os.environ.get("CONSOLE_LANGUAGE"),
         )
         await Console(gateway, user).run()
-    await redis.close()
 
 
 def _telegram(settings: Settings) -> None:
     from bot.telegram_app import build_application, run_polling
 
-    clients: list = []
+    stack = contextlib.AsyncExitStack()
 
-    async def make_gateway():  # type: ignore[no-untyped-def]
-        redis, _ = await connect(
-            settings.redis_url, allow_memory_fallback=os.environ.get("ALLOW_MEMORY_STATE") == "1"
-        )
-        http = httpx.AsyncClient()
-        clients.extend([redis, http])
-        gateway = build_gateway(settings, redis, http)
-        await gateway.rasa.wait_until_ready(RASA_READY_TIMEOUT)
-        return gateway
+    async def make_gateway() -> Gateway:
+        return await stack.enter_async_context(running_gateway(settings, allow_memory_state=allow_memory_state()))
 
-    async def close() -> None:
-        redis, http = clients
-        await redis.close()
-        await http.aclose()
-
-    run_polling(build_application(settings, make_gateway=make_gateway, on_stop=close))
+    run_polling(build_application(settings, make_gateway=make_gateway, on_stop=stack.aclose))
 
 
 def main() -> int:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import httpx
 import redis.asyncio as aioredis
 
-from bot.config import Settings
+from bot.config import REPO_ROOT, Settings
 from bot.gateway import Gateway
 from bot.handoff.requests import HandoffRequests
 from bot.i18n.catalog import ContentCatalog
 from bot.i18n.detect import LanguageDetector
+from bot.i18n.reload import CatalogReloader
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.render import ReplyRenderer
 from bot.state.erase import Eraser
 from bot.state.keys import Keys
 from bot.state.language import LanguageStore
+from bot.state.redis import connect
 
 
 def build_gateway(
@@ -30,9 +37,7 @@ def build_gateway(
     keys = Keys(settings.redis_prefix)
     ttl = settings.data_ttl_seconds
     return Gateway(
-        rasa=RasaClient(
-            http, settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout
-        ),
+        rasa=RasaClient(http, settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout),
         renderer=ReplyRenderer(catalog, retention_days=ttl // 86400),
         languages=LanguageStore(redis, keys, ttl),
         handoff_requests=HandoffRequests(redis, keys, ttl),
@@ -42,3 +47,29 @@ def build_gateway(
         eraser=Eraser(redis, keys),
         detector=detector or LanguageDetector.from_nlu_dir(settings.nlu_dir),
     )
+
+
+@asynccontextmanager
+async def running_gateway(settings: Settings, *, allow_memory_state: bool = False) -> AsyncIterator[Gateway]:
+    """Everything a running gateway owns: clients, the wait for Rasa, content hot reload."""
+    redis, _ = await connect(settings.redis_url, allow_memory_fallback=allow_memory_state)
+    reload_task: asyncio.Task[None] | None = None
+    try:
+        async with httpx.AsyncClient() as http:
+            gateway = build_gateway(settings, redis, http)
+            await gateway.rasa.wait_until_ready(settings.rasa_ready_timeout)
+            if settings.content_reload_seconds > 0:
+                reloader = CatalogReloader(
+                    settings.locales_dir,
+                    gateway.renderer,
+                    interval=settings.content_reload_seconds,
+                    code_dirs=(REPO_ROOT / "bot", REPO_ROOT / "actions"),
+                )
+                reload_task = asyncio.create_task(reloader.run(), name="content-reload")
+            yield gateway
+    finally:
+        if reload_task is not None:
+            reload_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reload_task
+        await redis.close()

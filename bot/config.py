@@ -41,6 +41,8 @@ class Settings:
     data_ttl_seconds: int = 30 * 24 * 3600
     locales_dir: Path = REPO_ROOT / "locales"
     nlu_dir: Path = REPO_ROOT / "data" / "nlu"  # the language detector learns from it
+    content_reload_seconds: float = 5.0  # 0 turns hot reload of the catalogs off
+    rasa_ready_timeout: float = 300.0
 
     @property
     def telegram_enabled(self) -> bool:
@@ -89,9 +91,7 @@ class Settings:
         redis_url = get("REDIS_URL")
         if redis_url is not None:
             if urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
-                problems.append(
-                    f"REDIS_URL must start with redis://, rediss:// or unix://, got {redis_url!r}."
-                )
+                problems.append(f"REDIS_URL must start with redis://, rediss:// or unix://, got {redis_url!r}.")
             kwargs["redis_url"] = redis_url
 
         prefix = get("REDIS_PREFIX")
@@ -106,9 +106,7 @@ class Settings:
             try:
                 kwargs["counsellor_chat_id"] = int(chat_id)
             except ValueError:
-                problems.append(
-                    f"COUNSELLOR_CHAT_ID must be a number like -1001234567890, got {chat_id!r}."
-                )
+                problems.append(f"COUNSELLOR_CHAT_ID must be a number like -1001234567890, got {chat_id!r}.")
 
         counsellors_file = get("COUNSELLORS_FILE")
         if counsellors_file is not None:
@@ -117,9 +115,7 @@ class Settings:
         language = get("DEFAULT_LANGUAGE")
         if language is not None:
             if language not in SUPPORTED_LANGUAGES:
-                problems.append(
-                    f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {language!r}."
-                )
+                problems.append(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {language!r}.")
             kwargs["default_language"] = language
 
         level = get("LOG_LEVEL")
@@ -129,7 +125,11 @@ class Settings:
                 problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}.")
             kwargs["log_level"] = level
 
-        for name, attr, minimum in (("RASA_TIMEOUT", "rasa_timeout", 1.0),):
+        for name, attr, minimum in (
+            ("RASA_TIMEOUT", "rasa_timeout", 1.0),
+            ("CONTENT_RELOAD_SECONDS", "content_reload_seconds", 0.0),
+            ("RASA_READY_TIMEOUT", "rasa_ready_timeout", 1.0),
+        ):
             value = get(name)
             if value is None:
                 continue
@@ -149,9 +149,7 @@ class Settings:
                     raise ValueError
                 kwargs["data_ttl_seconds"] = days * 24 * 3600
             except ValueError:
-                problems.append(
-                    f"DATA_TTL_DAYS must be a whole number from 1 to 365, got {ttl_days!r}."
-                )
+                problems.append(f"DATA_TTL_DAYS must be a whole number from 1 to 365, got {ttl_days!r}.")
 
         for name, attr in (
             ("RASA_TOKEN", "rasa_token"),

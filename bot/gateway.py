@@ -225,9 +225,7 @@ class Gateway:
                 self.renderer.text(
                     "error.unavailable",
                     language,
-                    buttons=[{"key": "button.counsellor", "callback": "h:share"}]
-                    if self.counsellors_enabled
-                    else (),
+                    buttons=[{"key": "button.counsellor", "callback": "h:share"}] if self.counsellors_enabled else (),
                 )
             ]
         replies = self.renderer.from_rasa(answer, language)

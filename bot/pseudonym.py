@@ -17,8 +17,6 @@ class Pseudonymizer:
         self._secret = secret
 
     def __call__(self, platform: str, user_id: int | str) -> str:
-        digest = hmac.new(
-            self._secret, f"{platform}:{user_id}".encode(), hashlib.sha256
-        ).hexdigest()
+        digest = hmac.new(self._secret, f"{platform}:{user_id}".encode(), hashlib.sha256).hexdigest()
         # 128 bits: no collisions in practice, short enough for keys and logs.
         return digest[:32]

@@ -30,9 +30,7 @@ class RasaClient:
     def _params(self) -> dict[str, str]:
         return {"token": self._token} if self._token else {}
 
-    async def send(
-        self, sender: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
+    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Send one user message; return Rasa's bot messages (dicts with text/custom/buttons)."""
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
         data = await self._request("POST", "/webhooks/rest/webhook", json=body)
@@ -42,9 +40,7 @@ class RasaClient:
 
     async def parse(self, text: str) -> dict[str, Any]:
         """NLU only (Rasa's /model/parse): intent, ranking."""
-        data = await self._request(
-            "POST", "/model/parse", json={"text": text}, params=self._params()
-        )
+        data = await self._request("POST", "/model/parse", json={"text": text}, params=self._params())
         if not isinstance(data, dict):
             raise RasaError("unexpected answer from Rasa's /model/parse")
         return data
@@ -68,9 +64,7 @@ class RasaClient:
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            response = await self._http.request(
-                method, self._base + path, timeout=self._timeout, **kwargs
-            )
+            response = await self._http.request(method, self._base + path, timeout=self._timeout, **kwargs)
         except httpx.TimeoutException as exc:
             raise RasaTimeout(f"Rasa did not answer within {self._timeout} s") from exc
         except httpx.TransportError as exc:

@@ -30,8 +30,8 @@ class ReplyRenderer:
 
     # -- pieces ------------------------------------------------------------------------------
 
-    def t(self, key: str, language: str, **params: object) -> str:
-        return self.catalog.render(key, language, **self.common, **params).text
+    def t(self, key: str, language: str, /, **params: object) -> str:
+        return self.catalog.render(key, language, **{**self.common, **params}).text
 
     @property
     def common(self) -> dict[str, object]:
@@ -67,11 +67,7 @@ class ReplyRenderer:
             sources=self.catalog.format_list([_escape(s) for s in topic.sources], language),
             date=self.catalog.format_date(topic.checked, language),
         )
-        text = (
-            self._topic_text(topic_key, "answer", language)
-            + "\n\n"
-            + _directional(f"<i>{footer}</i>", language)
-        )
+        text = self._topic_text(topic_key, "answer", language) + "\n\n" + _directional(f"<i>{footer}</i>", language)
         rows: list[list[Button]] = []
         if topic.has_more:
             rows.append([self.button("button.more", language, callbacks.more(topic_key))])
@@ -85,9 +81,7 @@ class ReplyRenderer:
         if topic is None or not topic.has_more:
             return self.menu(language)
         text = self._topic_text(topic_key, "more", language)
-        return self._reply_rows(
-            text, language, self._related_rows(topic_key, language) + self.footer_rows(language)
-        )
+        return self._reply_rows(text, language, self._related_rows(topic_key, language) + self.footer_rows(language))
 
     def _topic_text(self, topic_key: str, part: str, language: str) -> str:
         """Title and body; if not translated yet, a notice in the user's language first."""
@@ -112,13 +106,8 @@ class ReplyRenderer:
         return Reply(text=text, buttons=tuple(tuple(r) for r in rows if r), language=language)
 
     def menu(self, language: str) -> Reply:
-        rows = [
-            [self.button(f"menu.group.{group}", language, callbacks.menu(group))]
-            for group in MENU_GROUPS
-        ]
-        rows.append(
-            [self.button("button.counsellor", language, callbacks.intent("counsellor_request"))]
-        )
+        rows = [[self.button(f"menu.group.{group}", language, callbacks.menu(group))] for group in MENU_GROUPS]
+        rows.append([self.button("button.counsellor", language, callbacks.intent("counsellor_request"))])
         return self.reply(self.t("menu.title", language), language, rows)
 
     def group_menu(self, group: str, language: str) -> Reply:
@@ -134,9 +123,7 @@ class ReplyRenderer:
         return self.reply(title, language, rows)
 
     def language_picker(self, language: str, key: str = "language.prompt") -> Reply:
-        names = [
-            Button(native_name(code), callbacks.language(code)) for code in SUPPORTED_LANGUAGES
-        ]
+        names = [Button(native_name(code), callbacks.language(code)) for code in SUPPORTED_LANGUAGES]
         rows = [names[i : i + 2] for i in range(0, len(names), 2)]
         return self.reply(self.t(key, language), language, rows)
 
@@ -156,14 +143,8 @@ class ReplyRenderer:
         return self.reply(self.t(key, language, **safe_params), language, rows)
 
     def clarify(self, topics: list[str], language: str) -> Reply:
-        rows = [
-            [self.button(f"{t}.title", language, callbacks.intent(t))]
-            for t in topics
-            if t in self.catalog.topics
-        ]
-        rows.append(
-            [self.button("button.counsellor", language, callbacks.intent("counsellor_request"))]
-        )
+        rows = [[self.button(f"{t}.title", language, callbacks.intent(t))] for t in topics if t in self.catalog.topics]
+        rows.append([self.button("button.counsellor", language, callbacks.intent("counsellor_request"))])
         rows.append([self.button("clarify.none", language, callbacks.menu())])
         return self.reply(self.t("clarify.prompt", language), language, rows)
 
@@ -242,9 +223,7 @@ def _directional(text: str, language: str) -> str:
     """
     if not is_rtl(language):
         return text
-    return "\n".join(
-        RLM + line if line and not _starts_rtl(line) else line for line in text.split("\n")
-    )
+    return "\n".join(RLM + line if line and not _starts_rtl(line) else line for line in text.split("\n"))
 
 
 def _starts_rtl(line: str) -> bool:

@@ -66,9 +66,7 @@ def load_secrets(env: dict[str, str], path: Path = SECRETS_FILE) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.chmod(0o600)
-        lines = [
-            "# Created by `make run`; keep it: a new PSEUDONYM_SECRET orphans all conversations."
-        ]
+        lines = ["# Created by `make run`; keep it: a new PSEUDONYM_SECRET orphans all conversations."]
         path.write_text("\n".join(lines + [f"{k}={v}" for k, v in stored.items()]) + "\n")
 
 
@@ -90,9 +88,7 @@ def redis_env(env: dict[str, str]) -> bool:
 def memory_endpoints(path: Path) -> Path:
     """Rasa endpoints without Redis (in-memory trackers and locks) for the no-Redis fallback."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n  token: ${ACTION_SERVER_TOKEN}\n"
-    )
+    path.write_text("action_endpoint:\n  url: ${ACTION_SERVER_URL}\n  token: ${ACTION_SERVER_TOKEN}\n")
     return path
 
 
@@ -151,9 +147,7 @@ class Supervisor:
 
     def spawn(self, name: str, argv: list[str], *, foreground: bool = False) -> Child:
         if foreground:
-            process = subprocess.Popen(
-                argv, cwd=REPO_ROOT, env=self.env, preexec_fn=_die_with_parent
-            )
+            process = subprocess.Popen(argv, cwd=REPO_ROOT, env=self.env, preexec_fn=_die_with_parent)
             child = Child(name, process)
         else:
             LOGS.mkdir(parents=True, exist_ok=True)
@@ -191,9 +185,7 @@ class Supervisor:
 
     def report(self, child: Child) -> None:
         where = f"; see {child.log.relative_to(REPO_ROOT)}" if child.log else ""
-        say(
-            f"{child.name} exited with code {child.process.returncode}{where}. Stopping the others."
-        )
+        say(f"{child.name} exited with code {child.process.returncode}{where}. Stopping the others.")
         if child.log and child.log.exists():
             tail = child.log.read_text(errors="replace").splitlines()[-15:]
             for line in tail:
@@ -253,9 +245,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for name, url in (("Rasa", rasa_url), ("the action server", env["ACTION_SERVER_URL"])):
         if port_in_use(url):
-            say(
-                f"the port of {name} ({url}) is already in use: is another `make run` still running?"
-            )
+            say(f"the port of {name} ({url}) is already in use: is another `make run` still running?")
             return 1
     mode = "Telegram (long polling)" if env.get("TELEGRAM_BOT_TOKEN") else "console chat"
     say(f"starting the action server, Rasa and then the gateway ({mode}); logs in var/log/")

@@ -36,9 +36,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(
-    check, timeout: float, what: str, processes: list[subprocess.Popen] | None = None
-) -> None:  # type: ignore[no-untyped-def]
+def wait_for(check, timeout: float, what: str, processes: list[subprocess.Popen] | None = None) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for process in processes or []:
@@ -80,13 +78,9 @@ class RedisServer:
             return cls.start()
 
     @classmethod
-    def start(
-        cls, *, appendonly: bool = False, port: int | None = None, directory: str | None = None
-    ) -> RedisServer:
+    def start(cls, *, appendonly: bool = False, port: int | None = None, directory: str | None = None) -> RedisServer:
         if shutil.which("redis-server") is None:
-            raise RuntimeError(
-                "integration tests need Redis: none answers and redis-server is not installed"
-            )
+            raise RuntimeError("integration tests need Redis: none answers and redis-server is not installed")
         port = port or free_port()
         directory = directory or tempfile.mkdtemp(prefix="mb-redis-")
         process = subprocess.Popen(
@@ -154,9 +148,7 @@ class Stack:
             logs,
         )
         stack.spawn("actions", [PYTHON, "-m", "actions"])
-        stack.spawn(
-            "rasa", rasa_argv(model, REPO_ROOT / "endpoints.yml", str(rasa_port), env["RASA_TOKEN"])
-        )
+        stack.spawn("rasa", rasa_argv(model, REPO_ROOT / "endpoints.yml", str(rasa_port), env["RASA_TOKEN"]))
         try:
             wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{action_port}/health", timeout=2).status == 200,
                      60, "action server", list(stack.processes.values()))  # fmt: skip

@@ -40,16 +40,11 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
     )
 
 
-async def send_replies(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]
-) -> None:
+async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]) -> None:
     """Send replies in order; long texts are split at paragraphs, buttons go on the last part."""
     for reply in replies:
         parts = split_text(reply.text)

@@ -27,9 +27,7 @@ class HandoffRequests:
         self._ttl = ttl_seconds
 
     async def open(self, request: HandoffRequest) -> None:
-        await self._redis.set(
-            self._keys.handoff_request(request.pseudonym), json.dumps(asdict(request)), ex=self._ttl
-        )
+        await self._redis.set(self._keys.handoff_request(request.pseudonym), json.dumps(asdict(request)), ex=self._ttl)
 
     async def get(self, pseudonym: str) -> HandoffRequest | None:
         raw = await self._redis.get(self._keys.handoff_request(pseudonym))

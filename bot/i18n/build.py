@@ -56,17 +56,13 @@ def build_template(source: ContentSource, locales_dir: Path) -> Catalog:
         comments = [entry.note] if entry.note else []
         names = sorted(placeholders(entry.text) | placeholders(entry.plural or ""))
         if names:
-            comments.append(
-                "Keep these placeholders exactly: " + ", ".join(f"%({n})s" for n in names)
-            )
+            comments.append("Keep these placeholders exactly: " + ", ".join(f"%({n})s" for n in names))
         try:
             location = str(Path(entry.file).resolve().relative_to(root.resolve()))
         except ValueError:
             location = entry.file
         msgid: str | tuple[str, str] = (entry.text, entry.plural) if entry.plural else entry.text
-        template.add(
-            msgid, context=entry.key, auto_comments=comments, locations=[(location, entry.line)]
-        )
+        template.add(msgid, context=entry.key, auto_comments=comments, locations=[(location, entry.line)])
     return template
 
 
@@ -85,9 +81,7 @@ _VOLATILE_HEADERS = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
     buffer = BytesIO()
-    write_po(
-        buffer, catalog, width=100, sort_output=False, include_previous=True, omit_header=False
-    )
+    write_po(buffer, catalog, width=100, sort_output=False, include_previous=True, omit_header=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = buffer.getvalue()
     # Rewrite only on a real change (dates in the header aside), so builds leave git clean.
@@ -161,9 +155,7 @@ def merge(template: Catalog, old: Catalog) -> Catalog:
             changed = previous.id != message.id
             if "fuzzy" in previous.flags or (changed and _has_text(previous.string)):
                 new.flags.add("fuzzy")
-                old_id = (
-                    previous.previous_id if not changed and previous.previous_id else previous.id
-                )
+                old_id = previous.previous_id if not changed and previous.previous_id else previous.id
                 new.previous_id = list(old_id) if isinstance(old_id, list | tuple) else [old_id]
         merged[new.id] = new
     for message in old:

@@ -45,9 +45,7 @@ class Rendered:
 class CompiledTranslations:
     """One language's compiled catalog: (context, English msgid) -> translation(s)."""
 
-    def __init__(
-        self, language: str, entries: dict[tuple[str, str], str | tuple[str, ...]], plural_expr: str
-    ):
+    def __init__(self, language: str, entries: dict[tuple[str, str], str | tuple[str, ...]], plural_expr: str):
         self.language = language
         self._entries = entries
         self._plural = gettext.c2py(plural_expr)
@@ -61,11 +59,7 @@ class CompiledTranslations:
             if not message.id or not message.context:
                 continue
             if isinstance(message.id, list | tuple):
-                strings = (
-                    tuple(message.string)
-                    if isinstance(message.string, list | tuple)
-                    else (message.string,)
-                )
+                strings = tuple(message.string) if isinstance(message.string, list | tuple) else (message.string,)
                 if any(strings):
                     entries[(message.context, message.id[0])] = strings
             elif message.string:
@@ -109,9 +103,7 @@ class ContentCatalog:
             if mo.exists():
                 translations[language] = CompiledTranslations.read(language, mo)
             elif language != SOURCE_LANGUAGE and (mo.with_suffix(".po")).exists():
-                logger.warning(
-                    "catalog for %s is not compiled (run `make catalogs`); using English", language
-                )
+                logger.warning("catalog for %s is not compiled (run `make catalogs`); using English", language)
         return cls(source, facts, translations)
 
     # -- lookups -----------------------------------------------------------------------------
@@ -140,9 +132,7 @@ class ContentCatalog:
         """Like render, choosing the plural form for ``n`` (``%(n)s`` is available in the text)."""
         return self._render(key, language, n, params)
 
-    def _render(
-        self, key: str, language: str, n: int | None, params: Mapping[str, object]
-    ) -> Rendered:
+    def _render(self, key: str, language: str, n: int | None, params: Mapping[str, object]) -> Rendered:
         entry = self.source.texts.get(key)
         if entry is None:
             raise ContentError(f"unknown content key {key!r}")
@@ -158,14 +148,10 @@ class ContentCatalog:
                 return Rendered(self._fill(text, candidate, n, params), candidate)
             except (KeyError, ValueError, TypeError) as exc:
                 # A translator broke a placeholder: serve the next language rather than nothing.
-                logger.error(
-                    "cannot render %s in %s: %s: %s", key, candidate, type(exc).__name__, exc
-                )
+                logger.error("cannot render %s in %s: %s: %s", key, candidate, type(exc).__name__, exc)
         raise ContentError(f"content key {key!r} cannot be rendered in English either")
 
-    def _lookup(
-        self, key: str, text: str, plural: str | None, language: str, n: int | None
-    ) -> str | None:
+    def _lookup(self, key: str, text: str, plural: str | None, language: str, n: int | None) -> str | None:
         if language == SOURCE_LANGUAGE:
             if plural is not None and n is not None:
                 return text if n == 1 else plural

@@ -71,9 +71,7 @@ class LanguageDetector:
         vocabulary = set().union(*counts.values()) if counts else set()
         for language, grams in counts.items():
             total = sum(grams.values()) + SMOOTHING * (len(vocabulary) + 1)
-            self._log_prob[language] = {
-                g: math.log((c + SMOOTHING) / total) for g, c in grams.items()
-            }
+            self._log_prob[language] = {g: math.log((c + SMOOTHING) / total) for g, c in grams.items()}
             self._unseen[language] = math.log(SMOOTHING / total)
 
     @classmethod
@@ -111,9 +109,7 @@ class LanguageDetector:
         total = sum(exp.values())
         return {lang: v / total for lang, v in sorted(exp.items(), key=lambda kv: -kv[1])}
 
-    def detect(
-        self, text: str, *, min_words: int = 2, min_letters: int = 6, threshold: float = 0.8
-    ) -> Detection:
+    def detect(self, text: str, *, min_words: int = 2, min_letters: int = 6, threshold: float = 0.8) -> Detection:
         normalised = _normalise(text)
         words = len(normalised.split())
         if words < min_words or sum(c.isalpha() for c in normalised) < min_letters:

@@ -46,9 +46,7 @@ def format_money(amount: float, currency: str, locale: Locale) -> str:
     pattern = locale.currency_formats["standard"].pattern
     if float(amount).is_integer():
         pattern = pattern.replace(".00", "")
-        return format_currency(
-            int(amount), currency, format=pattern, locale=locale, currency_digits=False
-        )
+        return format_currency(int(amount), currency, format=pattern, locale=locale, currency_digits=False)
     return format_currency(amount, currency, locale=locale)
 
 
@@ -74,21 +72,15 @@ class Facts:
         facts: dict[str, Fact] = {}
         for name, entry in data.items():
             if not isinstance(entry, dict):
-                raise ContentError(
-                    f"{path}: fact {name!r} must be a mapping with value/amount, source, checked"
-                )
+                raise ContentError(f"{path}: fact {name!r} must be a mapping with value/amount, source, checked")
             kinds = [k for k in ("value", "amount", "date") if k in entry]
             if len(kinds) != 1:
-                raise ContentError(
-                    f"{path}: fact {name!r} needs exactly one of value, amount or date"
-                )
+                raise ContentError(f"{path}: fact {name!r} needs exactly one of value, amount or date")
             if not entry.get("source"):
                 raise ContentError(f"{path}: fact {name!r} needs a source")
             checked = entry.get("checked")
             if not isinstance(checked, dt.date):
-                raise ContentError(
-                    f"{path}: fact {name!r}: 'checked' must be a date like 2026-11-28"
-                )
+                raise ContentError(f"{path}: fact {name!r}: 'checked' must be a date like 2026-11-28")
             amount = entry.get("amount")
             if amount is not None and not isinstance(amount, int | float):
                 raise ContentError(f"{path}: fact {name!r}: amount must be a number")

@@ -74,12 +74,8 @@ class ContentSource:
             if isinstance(value, dict):
                 note = value.get("note")
                 if "one" in value or "other" in value:
-                    if not isinstance(value.get("one"), str) or not isinstance(
-                        value.get("other"), str
-                    ):
-                        raise ContentError(
-                            f"{path}:{line}: {key!r} needs both 'one' and 'other' texts"
-                        )
+                    if not isinstance(value.get("one"), str) or not isinstance(value.get("other"), str):
+                        raise ContentError(f"{path}:{line}: {key!r} needs both 'one' and 'other' texts")
                     text, plural = value["one"], value["other"]
                 elif isinstance(value.get("text"), str):
                     text = value["text"]
@@ -89,19 +85,13 @@ class ContentSource:
                 text = value
             else:
                 raise ContentError(f"{path}:{line}: {key!r} must be a text")
-            self._add(
-                SourceText(
-                    key, _clean(text), _clean(plural) if plural else None, note, line, str(path)
-                )
-            )
+            self._add(SourceText(key, _clean(text), _clean(plural) if plural else None, note, line, str(path)))
 
     def _load_topics(self, path: Path) -> None:
         for key, value, line in _mapping_items(path):
             if not isinstance(value, dict):
                 raise ContentError(f"{path}:{line}: topic {key!r} must be a mapping")
-            missing = [
-                f for f in ("title", "answer", "group", "sources", "checked") if f not in value
-            ]
+            missing = [f for f in ("title", "answer", "group", "sources", "checked") if f not in value]
             if missing:
                 raise ContentError(f"{path}:{line}: topic {key!r} lacks {', '.join(missing)}")
             if value["group"] not in MENU_GROUPS:
@@ -110,9 +100,7 @@ class ContentSource:
                 )
             checked = value["checked"]
             if not isinstance(checked, dt.date):
-                raise ContentError(
-                    f"{path}:{line}: topic {key!r}: 'checked' must be a date like 2026-11-28"
-                )
+                raise ContentError(f"{path}:{line}: topic {key!r}: 'checked' must be a date like 2026-11-28")
             for part in TOPIC_TEXT_PARTS:
                 if part in value:
                     self._add(

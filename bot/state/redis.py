@@ -15,9 +15,7 @@ def from_url(url: str) -> aioredis.Redis:
 
     redis-py 4.x's ``Redis.from_url`` leaves the pool open on close(); fixed only in 5.x.
     """
-    client: aioredis.Redis = aioredis.Redis.from_url(
-        url, decode_responses=True, socket_connect_timeout=2
-    )
+    client: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=2)
     client.auto_close_connection_pool = True
     return client
 

@@ -70,9 +70,7 @@ async def test_asking_for_a_counsellor_runs_the_action_and_records_the_request(
     assert request.topics == ["healthcare_access"]
 
 
-async def test_every_key_the_stack_writes_expires(
-    gateway: Gateway, redis_client, stack: Stack
-) -> None:
+async def test_every_key_the_stack_writes_expires(gateway: Gateway, redis_client, stack: Stack) -> None:
     user = User("tg", "e2e-ttl", "en")
     await gateway.button(user, "l:en")
     await gateway.text(user, QUESTIONS["en"]["healthcare_access"])
@@ -111,7 +109,5 @@ async def test_rasa_api_needs_the_token(stack: Stack) -> None:
 
 async def test_action_server_needs_the_token(stack: Stack) -> None:
     async with httpx.AsyncClient() as http:
-        response = await http.post(
-            stack.action_url, json={"next_action": "action_clarify", "tracker": {}}
-        )
+        response = await http.post(stack.action_url, json={"next_action": "action_clarify", "tracker": {}})
     assert response.status_code == 401

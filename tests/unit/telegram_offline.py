@@ -37,11 +37,7 @@ class RecordingRequest(BaseRequest):
         self, url: str, method: str, request_data: RequestData | None = None, **_: Any
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
-        params = (
-            json.loads(request_data.json_payload)
-            if request_data and request_data.json_payload
-            else {}
-        )
+        params = json.loads(request_data.json_payload) if request_data and request_data.json_payload else {}
         if isinstance(params.get("reply_markup"), str):
             params["reply_markup"] = json.loads(params["reply_markup"])
         self.calls.append((name, params))
@@ -84,16 +80,12 @@ def message_update(
     if text is not None:
         message["text"] = text
         if text.startswith("/"):
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-            ]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     message.update(extra or {})
     return Update.de_json({"update_id": next(_ids), "message": message}, bot)
 
 
-def callback_update(
-    bot: Bot, data: str, *, user_id: int = 42, language_code: str | None = "en"
-) -> Update:
+def callback_update(bot: Bot, data: str, *, user_id: int = 42, language_code: str | None = "en") -> Update:
     chat = {"id": user_id, "type": "private"}
     query = {
         "id": str(next(_ids)),

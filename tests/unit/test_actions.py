@@ -22,12 +22,8 @@ def user_event(intent: str, text: str = "...") -> dict[str, Any]:
     }
 
 
-def tracker(
-    events: list[dict[str, Any]], *, latest: dict[str, Any] | None = None, sender: str = "p" * 32
-) -> Tracker:
-    latest = latest or (
-        events[-1].get("parse_data", {}) | {"metadata": {"language": "ar"}} if events else {}
-    )
+def tracker(events: list[dict[str, Any]], *, latest: dict[str, Any] | None = None, sender: str = "p" * 32) -> Tracker:
+    latest = latest or (events[-1].get("parse_data", {}) | {"metadata": {"language": "ar"}} if events else {})
     return Tracker.from_dict(
         {
             "sender_id": sender,

@@ -27,9 +27,7 @@ async def gateway(rasa, fake_redis, catalog, detector) -> AsyncIterator[Gateway]
 USER = User("tg", 42, "en")
 
 
-async def test_a_question_gets_the_topic_answer_with_source_and_date(
-    gateway: Gateway, rasa: ScriptedRasa
-) -> None:
+async def test_a_question_gets_the_topic_answer_with_source_and_date(gateway: Gateway, rasa: ScriptedRasa) -> None:
     replies = await gateway.text(USER, "can I see a doctor without papers?")
     assert len(replies) == 1
     text = replies[0].text
@@ -56,9 +54,7 @@ async def test_every_button_fits_telegram(gateway: Gateway) -> None:
                     assert button.label
 
 
-async def test_a_persian_question_is_answered_in_persian(
-    gateway: Gateway, rasa: ScriptedRasa
-) -> None:
+async def test_a_persian_question_is_answered_in_persian(gateway: Gateway, rasa: ScriptedRasa) -> None:
     replies = await gateway.text(User("tg", 7, "en"), "آیا میتونم بدون مدارک برم دکتر؟")
     assert rasa.received[-1]["metadata"] == {"language": "fa"}
     assert replies[0].language == "fa"
@@ -66,9 +62,7 @@ async def test_a_persian_question_is_answered_in_persian(
     assert await gateway.language_of(User("tg", 7, "en")) == "fa"
 
 
-async def test_a_chosen_language_is_kept_but_a_switch_is_offered(
-    gateway: Gateway, rasa: ScriptedRasa
-) -> None:
+async def test_a_chosen_language_is_kept_but_a_switch_is_offered(gateway: Gateway, rasa: ScriptedRasa) -> None:
     user = User("tg", 8, "en")
     await gateway.button(user, "l:en")
     replies = await gateway.text(user, "آیا میتونم بدون مدارک برم دکتر؟")
@@ -96,9 +90,7 @@ async def test_button_sends_the_intent_without_nlu(gateway: Gateway, rasa: Scrip
     assert "IOM" in replies[0].text
 
 
-async def test_unknown_intent_in_a_button_goes_to_the_menu(
-    gateway: Gateway, rasa: ScriptedRasa
-) -> None:
+async def test_unknown_intent_in_a_button_goes_to_the_menu(gateway: Gateway, rasa: ScriptedRasa) -> None:
     replies = await gateway.button(USER, "i:restart")
     assert rasa.received == []
     assert replies[0].buttons

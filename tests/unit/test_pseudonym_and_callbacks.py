@@ -22,9 +22,7 @@ def test_short_secrets_are_refused() -> None:
         Pseudonymizer(b"short")
 
 
-@pytest.mark.parametrize(
-    "data", ["i:healthcare_access", "more:return_options", "m", "m:return", "l:fa", "h:share"]
-)
+@pytest.mark.parametrize("data", ["i:healthcare_access", "more:return_options", "m", "m:return", "l:fa", "h:share"])
 def test_valid_callbacks_round_trip(data: str) -> None:
     parsed = callbacks.parse(data)
     assert parsed is not None

@@ -30,9 +30,7 @@ async def app(request_, fake_redis, catalog, detector) -> AsyncIterator[Applicat
             yield application
 
 
-async def test_start_greets_shows_privacy_and_languages(
-    app: Application, request_: RecordingRequest
-) -> None:
+async def test_start_greets_shows_privacy_and_languages(app: Application, request_: RecordingRequest) -> None:
     await app.process_update(message_update(app.bot, "/start", language_code="en"))
     sent = request_.sent()
     assert len(sent) == 3
@@ -51,17 +49,13 @@ async def test_text_shows_typing_then_answers(app: Application, request_: Record
     assert "medically necessary care" in request_.sent()[0]["text"]
 
 
-async def test_button_press_is_acknowledged_and_answered(
-    app: Application, request_: RecordingRequest
-) -> None:
+async def test_button_press_is_acknowledged_and_answered(app: Application, request_: RecordingRequest) -> None:
     await app.process_update(callback_update(app.bot, "more:healthcare_access"))
     assert request_.sent("answerCallbackQuery")
     assert "CAK" in request_.sent()[0]["text"]
 
 
-async def test_malformed_callback_data_gets_the_menu(
-    app: Application, request_: RecordingRequest
-) -> None:
+async def test_malformed_callback_data_gets_the_menu(app: Application, request_: RecordingRequest) -> None:
     await app.process_update(callback_update(app.bot, "i:restart;{}"))
     assert request_.sent()[0]["reply_markup"]["inline_keyboard"]
 
@@ -85,9 +79,7 @@ async def test_malformed_callback_data_gets_the_menu(
         {"location": {"latitude": 52.0, "longitude": 4.0}},
     ],
 )
-async def test_non_text_gets_a_polite_answer(
-    app: Application, request_: RecordingRequest, extra
-) -> None:
+async def test_non_text_gets_a_polite_answer(app: Application, request_: RecordingRequest, extra) -> None:
     await app.process_update(message_update(app.bot, None, extra=extra, language_code="en"))
     sent = request_.sent()
     assert len(sent) == 1
