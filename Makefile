@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
 .PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help \
-	content-check coverage preview
+	content-check coverage preview nlu-report
 
 help:
 	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
@@ -79,3 +79,6 @@ lock: $(STAMP)
 
 clean:
 	rm -rf models results .rasa var locales/*/LC_MESSAGES/*.mo
+
+nlu-report: $(STAMP)
+	$(PY) scripts/nlu_report.py

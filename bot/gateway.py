@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from bot import callbacks
 from bot.errors import RasaError, RasaTimeout
 from bot.handoff.requests import HandoffRequests
-from bot.i18n.detect import LanguageDetector
-from bot.i18n.languages import resolve
+from bot.i18n.detect import OTHER, LanguageDetector
+from bot.i18n.languages import SOURCE_LANGUAGE, resolve
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.render import ReplyRenderer
@@ -30,6 +30,18 @@ logger = logging.getLogger(__name__)
 # NLU needs no more than this; longer messages are cut for Rasa only (nothing is lost to the
 # user: during a handoff the full text is relayed).
 MAX_NLU_CHARS = 2000
+
+
+# Saying "I do not speak your language" to someone who does write one of ours is worse than
+# answering a foreign message in the current language: ask for a clearer margin.
+UNSUPPORTED_MARGIN = 0.5
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    language: str
+    offer_keep: bool = False  # answered in a detected language the user did not choose
+    unsupported: bool = False  # the text is in a language we do not support
 
 
 @dataclass(frozen=True)
@@ -79,14 +91,21 @@ class Gateway:
         return self.renderer.start(await self.language_of(user))
 
     async def text(self, user: User, text: str) -> list[Reply]:
-        language, offer_keep = await self._language_for_text(user, text)
+        choice = await self._language_for_text(user, text)
+        language = choice.language
+        if choice.unsupported:
+            # We cannot read it, so we cannot answer it: say so in English, offer the picker.
+            return [
+                self.renderer.text("language.unsupported", SOURCE_LANGUAGE),
+                self.renderer.language_picker(language),
+            ]
         # A leading "/" would make Rasa read the text as an intent (with entities): users may
         # only reach intents through NLU or through buttons we made.
         message = text.strip().lstrip("/").strip()[:MAX_NLU_CHARS]
         if not message:
             return [self.renderer.text("clarify.rephrase", language, menu=True)]
         replies = await self._ask_rasa(user, message, language)
-        if offer_keep:
+        if choice.offer_keep:
             replies.append(
                 self.renderer.text(
                     "language.detected",
@@ -96,27 +115,30 @@ class Gateway:
             )
         return replies
 
-    async def _language_for_text(self, user: User, text: str) -> tuple[str, bool]:
-        """The language to answer this text in, and whether to offer keeping it.
+    async def _language_for_text(self, user: User, text: str) -> LanguageChoice:
+        """The language to answer this text in (the rule is in README "Languages").
 
-        The rule (README "Languages"): a stored choice or the client's language, unless the
-        text is a real sentence (2+ words) that the detector confidently puts in another
-        supported language; then we answer in that language. Someone who never chose a
-        language adopts it silently; someone who chose gets a one-tap "keep" button.
-        Short or ambiguous texts ("ok", "?") never change the language.
+        A stored choice or the client's language, unless the text is a real sentence (2+ words)
+        that the detector confidently puts in another supported language: then we answer in
+        that language. Someone who never chose a language adopts it silently; someone who chose
+        gets a one-tap "keep" button. Short or ambiguous texts ("ok", "?") never change it.
+        Text confidently in a language we do not support gets English and the picker.
         """
         pseudonym = self.pseudonym(user)
         stored = await self.languages.get(pseudonym)
         current = stored or resolve(user.language_code) or self.default_language
         if self.detector is None:
-            return current, False
-        detected = self.detector.detect(text).language
-        if detected is None or detected == current:
-            return current, False
+            return LanguageChoice(current)
+        detection = self.detector.detect(text)
+        if detection.language == OTHER:
+            unsupported = detection.margin >= UNSUPPORTED_MARGIN
+            return LanguageChoice(current, unsupported=unsupported)
+        if detection.language is None or detection.language == current:
+            return LanguageChoice(current)
         if stored is None:
-            await self.languages.set(pseudonym, detected)
-            return detected, False
-        return detected, True
+            await self.languages.set(pseudonym, detection.language)
+            return LanguageChoice(detection.language)
+        return LanguageChoice(detection.language, offer_keep=True)
 
     async def button(self, user: User, data: str | None) -> list[Reply]:
         language = await self.language_of(user)

@@ -92,9 +92,7 @@ async def measure(
             response.raise_for_status()
 
         async def stock_button(i: int, intent: str) -> None:
-            response = await http.post(
-                url, json={"sender": f"stock{i % users}", "message": f"/{intent}"}
-            )
+            response = await http.post(url, json={"sender": f"stock{i % users}", "message": f"/{intent}"})
             response.raise_for_status()
 
         gateway = build_gateway(settings, redis, http)
@@ -140,9 +138,7 @@ def train_time(model_dir: Path) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True)
     parser.add_argument("--messages", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=16)
@@ -199,9 +195,7 @@ def main() -> int:
             f"| peak RSS {name}, MB | {value:.0f} | {'(same process)' if 'rasa' in name or 'actions' in name else '-'} | |"
         )
     print(f"| training (our config, no cache), s | {training:.0f} | | |")
-    print(
-        "\nStock and stack share Rasa and the action server today, so start-up and memory of those are one figure."
-    )
+    print("\nStock and stack share Rasa and the action server today, so start-up and memory of those are one figure.")
     return 0
 
 

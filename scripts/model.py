@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
-INPUTS = ("config.yml", "domain", "data")
+INPUTS = ("config.yml", "domain", "data", "nlu")  # nlu/: custom components and lexicons
 
 
 def rasa_version() -> str:
@@ -36,7 +36,7 @@ def fingerprint(root: Path = ROOT) -> str:
     files: list[Path] = []
     for name in INPUTS:
         path = root / name
-        files += [path] if path.is_file() else sorted(path.rglob("*.yml"))
+        files += [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".py"))
     for path in files:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

@@ -1,0 +1,83 @@
+"""The concept lexicon: each language's words for the shared concepts (nlu/concepts.yml).
+
+    nlu/lexicon/<lang>.yml:   doctor: [doctor, docter, gp, huisarts]
+
+A form matches at the start of a word and may go on (so "deport" matches "deported"); forms of
+three letters or fewer must be whole words ("id" does not match "idea"). In Arabic-script
+languages a form also matches after a one- or two-letter clitic (و ب ل ال ...), as in "بالطبيب".
+All languages' forms are merged: a message need not be in a known language to match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from nlu.normalise import normalise
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+CONCEPTS_FILE = Path(__file__).resolve().parent / "concepts.yml"
+_ARABIC_CLITICS = "(?:و|ف|ب|ل|ک|ال|وال|بال|فال|لل|کال|ول|وب|می|نمی|به|بی|د|پ|ت)?"
+
+
+class Lexicon:
+    def __init__(self, forms: dict[str, set[str]]) -> None:
+        self.forms = forms
+        # One alternation per concept, longest forms first.
+        self._patterns = {
+            concept: re.compile("|".join(_pattern(w) for w in sorted(words, key=len, reverse=True)))
+            for concept, words in sorted(forms.items())
+            if words
+        }
+
+    @classmethod
+    def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
+        known = set((yaml.safe_load(CONCEPTS_FILE.read_text(encoding="utf-8")) or {}).keys())
+        forms: dict[str, set[str]] = {}
+        for path in sorted(directory.glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for concept, words in data.items():
+                if concept not in known:
+                    raise ValueError(f"{path.name}: unknown concept {concept!r} (see nlu/concepts.yml)")
+                for word in words or []:
+                    normalised = normalise(str(word)).strip()
+                    if normalised:
+                        forms.setdefault(concept, set()).add(normalised)
+        return cls(forms)
+
+    def concepts_in(self, text: str) -> list[str]:
+        """The concepts mentioned in ``text``, each once, in a stable order."""
+        normalised = normalise(text)
+        return [concept for concept, pattern in self._patterns.items() if pattern.search(normalised)]
+
+
+def _pattern(word: str) -> str:
+    arabic = bool(re.search("[\u0600-\u06ff]", word))
+    start = r"(?<!\w)" + (_ARABIC_CLITICS if arabic and len(word) > 3 else "")
+    end = r"(?!\w)" if len(word) <= 3 else ""
+    return f"(?:{start}{re.escape(word)}{end})"
+
+
+def lexicon_fingerprint(directory: Path = LEXICON_DIR) -> str:
+    digest = hashlib.sha256(CONCEPTS_FILE.read_bytes())
+    for path in sorted(directory.glob("*.yml")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def concept_token(concept: str) -> str:
+    return f"⟨{concept}⟩"
+
+
+def tokens_for(concepts: Iterable[str]) -> list[str]:
+    return [concept_token(c) for c in concepts]

@@ -1,0 +1,32 @@
+"""Spelling normalisation: what people leave out or type differently on a phone.
+
+Lower case; accents dropped (é -> e, ş -> s); Arabic-script variants unified (Arabic and Persian
+kaf and yeh, hamza forms, teh marbuta, diacritics, tatweel, zero-width joiners), so that
+"مستشفى", "مستشفي" and "مُستشفى" are one word to the model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_ACCENTS = set("\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c\u0327\u0328")
+_FOLD = str.maketrans(
+    {
+        "ك": "ک", "ي": "ی", "ى": "ی", "ئ": "ی", "ة": "ه", "ۀ": "ه",
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و",
+        "ı": "i", "ß": "ss",
+    }
+)  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _INVISIBLE.sub("", text)
+    text = _ARABIC_MARKS.sub("", text)
+    text = text.translate(_FOLD)
+    # Drop accents (é -> e, ş -> s, ё -> е): people leave them out on phones.
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _ACCENTS))

@@ -1,0 +1,185 @@
+"""`make nlu-report`: how well the bot understands each language, on examples it never saw.
+
+Splits data/nlu/<lang>.yml per language and intent (80% train, 20% held out, fixed seed),
+trains the NLU with config.yml on the 80% (`rasa train nlu`), parses every held-out example
+with the trained model, and prints per language: intent accuracy (the model's best intent),
+macro-F1, how often the bot would answer correctly / ask back / answer wrongly (the fallback
+threshold applied), the most confused topic pairs, and the language detector's accuracy on
+held-out messages of two words or more (detector trained on the same 80%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import logging
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.i18n.detect import LanguageDetector  # noqa: E402
+
+HELD_OUT = 0.2
+SEED = 13
+
+
+def split(examples: dict[str, dict[str, list[str]]]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    rng = random.Random(SEED)
+    train, test = [], []
+    for language, intents in sorted(examples.items()):
+        for intent, texts in sorted(intents.items()):
+            texts = sorted(texts)
+            rng.shuffle(texts)
+            k = max(1, round(len(texts) * HELD_OUT))
+            test += [(language, intent, t) for t in texts[:k]]
+            train += [(language, intent, t) for t in texts[k:]]
+    return train, test
+
+
+def read_by_intent(directory: Path) -> dict[str, dict[str, list[str]]]:
+    result: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            texts = [
+                line.strip()[2:].strip()
+                for line in str(block.get("examples") or "").splitlines()
+                if line.strip().startswith("- ")
+            ]
+            result.setdefault(path.stem, {}).setdefault(block["intent"], []).extend(texts)
+    return result
+
+
+def write_nlu(rows: list[tuple[str, str, str]], path: Path) -> None:
+    by_intent: dict[str, list[str]] = collections.defaultdict(list)
+    for _, intent, text in rows:
+        by_intent[intent].append(text)
+    data = {
+        "version": "3.1",
+        "nlu": [{"intent": i, "examples": "".join(f"- {t}\n" for t in ts)} for i, ts in sorted(by_intent.items())],
+    }
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
+
+
+def train(train_file: Path, out: Path) -> tuple[Path, float]:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    started = time.perf_counter()
+    subprocess.run(
+        [rasa, "train", "nlu", "--config", "config.yml", "--nlu", str(train_file), "--out", str(out), "--fixed-model-name", "report"],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return out / "report.tar.gz", time.perf_counter() - started
+
+
+async def parse_all(model: Path, texts: list[str]) -> list[dict]:  # type: ignore[type-arg]
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def best_intent(parse: dict) -> str:  # type: ignore[type-arg]
+    for item in parse.get("intent_ranking") or []:
+        if item["name"] != "nlu_fallback":
+            return str(item["name"])
+    return str(parse["intent"]["name"])
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    labels = {gold for gold, _ in pairs}
+    scores = []
+    for label in labels:
+        tp = sum(1 for g, p in pairs if g == label and p == label)
+        fp = sum(1 for g, p in pairs if g != label and p == label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=str(ROOT / "results" / "nlu-report.md"))
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+
+    examples = read_by_intent(ROOT / "data" / "nlu")
+    train_rows, test_rows = split(examples)
+    with tempfile.TemporaryDirectory() as work:
+        train_file = Path(work) / "train.yml"
+        write_nlu(train_rows, train_file)
+        print(f"training on {len(train_rows)} examples, holding out {len(test_rows)}...", file=sys.stderr)
+        model, seconds = train(train_file, Path(work))
+        parses = asyncio.run(parse_all(model, [t for _, _, t in test_rows]))
+
+    by_language: dict[str, list[tuple[str, str, str]]] = collections.defaultdict(list)
+    confusions: collections.Counter[tuple[str, str]] = collections.Counter()
+    for (language, gold, _), parse in zip(test_rows, parses, strict=True):
+        predicted = best_intent(parse)
+        answered = parse["intent"]["name"]
+        by_language[language].append((gold, predicted, answered))
+        if predicted != gold:
+            confusions[tuple(sorted((gold, predicted)))] += 1  # type: ignore[arg-type]
+
+    detector = LanguageDetector.train(_group(train_rows))
+    lines = ["| language | examples | intent accuracy | macro-F1 | answered right | asked back | answered wrong | language detection (2+ words) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    total: list[tuple[str, str, str]] = []
+    detected_total = [0, 0]
+    for language, rows in sorted(by_language.items()):
+        total += rows
+        texts = [t for lang, _, t in test_rows if lang == language and len(t.split()) >= 2]
+        correct = sum(1 for t in texts if detector.detect(t, min_letters=1, min_margin=0).language == language)
+        detected_total[0] += correct
+        detected_total[1] += len(texts)
+        lines.append(_row(language, rows, f"{100 * correct / max(1, len(texts)):.1f}%"))
+    lines.append(_row("**all**", total, f"{100 * detected_total[0] / max(1, detected_total[1]):.1f}%"))
+    report = [
+        f"NLU on held-out data: {len(train_rows)} training and {len(test_rows)} held-out examples, "
+        f"{len(examples)} languages; training took {seconds:.0f} s.",
+        "",
+        *lines,
+        "",
+        "Intent accuracy: the model's best intent. Answered right / asked back / answered wrong: with the",
+        "fallback threshold of config.yml (below it the bot asks back instead of answering).",
+        "",
+        "Most confused pairs (held-out errors, both directions):",
+        "",
+        *[f"- {a} / {b}: {n}" for (a, b), n in confusions.most_common(12)],
+    ]
+    text = "\n".join(report)
+    print(text)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def _group(rows: list[tuple[str, str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = collections.defaultdict(list)
+    for language, _, text in rows:
+        grouped[language].append(text)
+    return grouped
+
+
+def _row(name: str, rows: list[tuple[str, str, str]], detection: str) -> str:
+    n = len(rows)
+    accuracy = sum(1 for g, p, _ in rows if g == p) / n
+    right = sum(1 for g, _, a in rows if a == g) / n
+    back = sum(1 for _, _, a in rows if a == "nlu_fallback") / n
+    wrong = 1 - right - back
+    f1 = macro_f1([(g, p) for g, p, _ in rows])
+    return f"| {name} | {n} | {100 * accuracy:.1f}% | {100 * f1:.1f}% | {100 * right:.1f}% | {100 * back:.1f}% | {100 * wrong:.1f}% | {detection} |"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
