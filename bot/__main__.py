@@ -10,12 +10,15 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 from bot.app import running_gateway
 from bot.config import Settings
 from bot.errors import BotError, ConfigError
-from bot.gateway import Gateway, User
+from bot.gateway import User
 from bot.logging_setup import configure_logging
 
 logger = logging.getLogger("bot")
@@ -29,24 +32,39 @@ def allow_memory_state() -> bool:
 async def _console(settings: Settings) -> None:
     from bot.console import Console
 
-    async with running_gateway(settings, allow_memory_state=allow_memory_state()) as gateway:
+    async with running_gateway(settings, allow_memory_state=allow_memory_state()) as runtime:
         user = User(
             platform="console",
             id=os.environ.get("USER", "local"),
             language_code=os.environ.get("CONSOLE_LANGUAGE"),
         )
-        await Console(gateway, user).run()
+        await Console(runtime.gateway, user).run()
 
 
-def _telegram(settings: Settings) -> None:
-    from bot.telegram_app import build_application, run_polling
+async def _telegram(settings: Settings) -> None:
+    from bot.delivery.service import TelegramService
+    from bot.telegram_app import build_application, register_commands
 
-    stack = contextlib.AsyncExitStack()
+    async with running_gateway(settings, allow_memory_state=allow_memory_state()) as runtime:
+        application = build_application(settings, runtime.gateway)
+        async with application:  # initialises the bot (getMe) and closes its connections after
+            await register_commands(application.bot, runtime.gateway)
+            logger.info("serving Telegram (%s)", settings.telegram_mode)
+            await TelegramService(application, runtime.redis, settings).run()
 
-    async def make_gateway() -> Gateway:
-        return await stack.enter_async_context(running_gateway(settings, allow_memory_state=allow_memory_state()))
 
-    run_polling(build_application(settings, make_gateway=make_gateway, on_stop=stack.aclose))
+def _run(main_coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run until done, Ctrl-C or SIGTERM (from the supervisor), cleaning up either way."""
+
+    async def runner() -> None:
+        task = asyncio.ensure_future(main_coroutine)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, task.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(runner())
 
 
 def main() -> int:
@@ -57,10 +75,7 @@ def main() -> int:
         return 2
     configure_logging(settings.log_level, "gateway")
     try:
-        if settings.telegram_enabled:
-            _telegram(settings)
-        else:
-            asyncio.run(_console(settings))
+        _run(_telegram(settings) if settings.telegram_enabled else _console(settings))
     except BotError as exc:
         logger.error("%s", exc)
         return 1

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import httpx
 import redis.asyncio as aioredis
@@ -49,8 +50,14 @@ def build_gateway(
     )
 
 
+@dataclass
+class Runtime:
+    gateway: Gateway
+    redis: aioredis.Redis
+
+
 @asynccontextmanager
-async def running_gateway(settings: Settings, *, allow_memory_state: bool = False) -> AsyncIterator[Gateway]:
+async def running_gateway(settings: Settings, *, allow_memory_state: bool = False) -> AsyncIterator[Runtime]:
     """Everything a running gateway owns: clients, the wait for Rasa, content hot reload."""
     redis, _ = await connect(settings.redis_url, allow_memory_fallback=allow_memory_state)
     reload_task: asyncio.Task[None] | None = None
@@ -66,7 +73,7 @@ async def running_gateway(settings: Settings, *, allow_memory_state: bool = Fals
                     code_dirs=(REPO_ROOT / "bot", REPO_ROOT / "actions"),
                 )
                 reload_task = asyncio.create_task(reloader.run(), name="content-reload")
-            yield gateway
+            yield Runtime(gateway, redis)
     finally:
         if reload_task is not None:
             reload_task.cancel()

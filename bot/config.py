@@ -7,6 +7,7 @@ problems before failing, so an operator fixes them in one go instead of one per 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,16 @@ class Settings:
     locales_dir: Path = REPO_ROOT / "locales"
     nlu_dir: Path = REPO_ROOT / "data" / "nlu"  # the language detector learns from it
     content_reload_seconds: float = 5.0  # 0 turns hot reload of the catalogs off
+    telegram_mode: str = "polling"  # or "webhook"
+    webhook_url: str | None = None  # public https URL Telegram posts to (set at start)
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_path: str = "/telegram"
+    telegram_overall_per_second: float = 30.0
+    telegram_chat_per_second: float = 1.0
+    telegram_group_per_minute: float = 20.0
+    official_handle: str | None = None  # e.g. @example_bot, shown by /about
     rasa_ready_timeout: float = 300.0
 
     @property
@@ -158,6 +169,50 @@ class Settings:
             value = get(name)
             if value is not None:
                 kwargs[attr] = value
+
+        mode = get("TELEGRAM_MODE")
+        if mode is not None:
+            if mode not in ("polling", "webhook"):
+                problems.append(f"TELEGRAM_MODE must be polling or webhook, got {mode!r}.")
+            kwargs["telegram_mode"] = mode
+            if mode == "webhook":
+                secret = get("WEBHOOK_SECRET")
+                if not secret or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+                    problems.append(
+                        "WEBHOOK_SECRET must be set in webhook mode: 16-256 letters, digits, _ or - "
+                        "(Telegram sends it back in X-Telegram-Bot-Api-Secret-Token)."
+                    )
+                kwargs["webhook_secret"] = secret
+                url = get("WEBHOOK_URL")
+                if url is not None and not url.startswith("https://"):
+                    problems.append("WEBHOOK_URL must be an https:// URL (Telegram requires TLS).")
+                kwargs["webhook_url"] = url
+        for name, attr in (("WEBHOOK_LISTEN", "webhook_listen"), ("WEBHOOK_PATH", "webhook_path")):
+            value = get(name)
+            if value is not None:
+                kwargs[attr] = value
+        port = get("WEBHOOK_PORT")
+        if port is not None:
+            if not port.isdigit() or not 1 <= int(port) <= 65535:
+                problems.append(f"WEBHOOK_PORT must be a port number, got {port!r}.")
+            else:
+                kwargs["webhook_port"] = int(port)
+        for name, attr in (
+            ("TELEGRAM_MAX_PER_SECOND", "telegram_overall_per_second"),
+            ("TELEGRAM_CHAT_PER_SECOND", "telegram_chat_per_second"),
+            ("TELEGRAM_GROUP_PER_MINUTE", "telegram_group_per_minute"),
+        ):
+            value = get(name)
+            if value is not None:
+                try:
+                    kwargs[attr] = float(value)
+                except ValueError:
+                    problems.append(f"{name} must be a number (0 for no limit), got {value!r}.")
+        handle = get("OFFICIAL_HANDLE")
+        if handle is not None:
+            if not re.fullmatch(r"@[A-Za-z0-9_]{5,32}", handle):
+                problems.append(f"OFFICIAL_HANDLE must look like @example_bot, got {handle!r}.")
+            kwargs["official_handle"] = handle
 
         locales = get("LOCALES_DIR")
         if locales is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from bot.gateway import Gateway, User
@@ -64,11 +65,11 @@ class Console:
     async def run(self) -> None:
         self.write("Type your question. Numbers choose a button; /quit to leave.")
         self.show(await self.gateway.start(self.user))
-        loop = asyncio.get_running_loop()
+        lines = _stdin_lines()
         while True:
             self.write_prompt()
-            line = await loop.run_in_executor(None, sys.stdin.readline)
-            if not line or line.strip() in ("/quit", "/exit"):
+            line = await lines.get()
+            if line is None or line.strip() in ("/quit", "/exit"):
                 return
             if line.strip():
                 self.show(await self.handle(line))
@@ -76,3 +77,17 @@ class Console:
     def write_prompt(self) -> None:
         sys.stdout.write("you> ")
         sys.stdout.flush()
+
+
+def _stdin_lines() -> asyncio.Queue[str | None]:
+    """Lines from stdin, read by a daemon thread: a pending read never blocks shutdown."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return queue

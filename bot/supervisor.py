@@ -114,7 +114,7 @@ def rasa_argv(model: str, endpoints: Path, port: str, token: str) -> list[str]:
     ]  # fmt: skip
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child: get SIGTERM when the supervisor dies, even by SIGKILL (Linux only)."""
     try:
         import ctypes
@@ -147,7 +147,7 @@ class Supervisor:
 
     def spawn(self, name: str, argv: list[str], *, foreground: bool = False) -> Child:
         if foreground:
-            process = subprocess.Popen(argv, cwd=REPO_ROOT, env=self.env, preexec_fn=_die_with_parent)
+            process = subprocess.Popen(argv, cwd=REPO_ROOT, env=self.env, preexec_fn=die_with_parent)
             child = Child(name, process)
         else:
             LOGS.mkdir(parents=True, exist_ok=True)
@@ -161,7 +161,7 @@ class Supervisor:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # Ctrl-C reaches only us; we stop them in order
-                    preexec_fn=_die_with_parent,
+                    preexec_fn=die_with_parent,
                 )
             child = Child(name, process, log)
         self.children.append(child)

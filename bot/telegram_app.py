@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import logging
+import re
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram import Bot, BotCommand
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.gateway import Gateway
 from bot.handlers import buttons, commands, errors, media, messages, start
+from bot.i18n.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
+
+logger = logging.getLogger(__name__)
 
 
 def build_application(
@@ -43,7 +50,6 @@ def build_application(
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=5))
     )
     if request is not None:  # tests: a request object that never touches the network
         builder = builder.request(request).get_updates_request(request)
@@ -56,5 +62,28 @@ def build_application(
     return application
 
 
-def run_polling(application: Application) -> None:
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+COMMANDS = ("start", "menu", "language", "counsellor", "privacy", "forget", "about", "help")
+
+
+async def register_commands(bot: Bot, gateway: Gateway) -> None:
+    """Register the commands with Telegram, described in each language Telegram can show.
+
+    Telegram accepts two-letter language codes only, so Sorani (ckb) users see the default
+    (English) descriptions.
+    """
+    renderer = gateway.renderer
+    for language in SUPPORTED_LANGUAGES:
+        if language != SOURCE_LANGUAGE and len(language) != 2:
+            continue
+        commands = [BotCommand(name, _plain(renderer.t(f"command.{name}", language))) for name in COMMANDS]
+        try:
+            if language == SOURCE_LANGUAGE:
+                await bot.set_my_commands(commands)
+            else:
+                await bot.set_my_commands(commands, language_code=language)
+        except TelegramError as exc:
+            logger.warning("could not register commands for %s: %s", language, type(exc).__name__)
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))[:256]

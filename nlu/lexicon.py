@@ -37,11 +37,12 @@ class Lexicon:
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
-        known = set((yaml.safe_load(CONCEPTS_FILE.read_text(encoding="utf-8")) or {}).keys())
+        known = {_name(k) for k in (yaml.safe_load(CONCEPTS_FILE.read_text(encoding="utf-8")) or {})}
         forms: dict[str, set[str]] = {}
         for path in sorted(directory.glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for concept, words in data.items():
+            for key, words in data.items():
+                concept = _name(key)
                 if concept not in known:
                     raise ValueError(f"{path.name}: unknown concept {concept!r} (see nlu/concepts.yml)")
                 for word in words or []:
@@ -54,6 +55,11 @@ class Lexicon:
         """The concepts mentioned in ``text``, each once, in a stable order."""
         normalised = normalise(text)
         return [concept for concept, pattern in self._patterns.items() if pattern.search(normalised)]
+
+
+def _name(key: object) -> str:
+    # YAML 1.1 reads the keys `yes` and `no` as booleans.
+    return {True: "yes", False: "no"}.get(key, str(key)) if isinstance(key, bool) else str(key)
 
 
 def _pattern(word: str) -> str:

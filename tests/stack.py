@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import redis
 
 from bot.config import REPO_ROOT
-from bot.supervisor import rasa_argv, redis_env, stack_env
+from bot.supervisor import die_with_parent, rasa_argv, redis_env, stack_env
 
 PYTHON = sys.executable
 
@@ -86,7 +86,7 @@ class RedisServer:
         process = subprocess.Popen(
             ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "yes" if appendonly else "no", "--dir", directory],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
         )  # fmt: skip
         url = f"redis://127.0.0.1:{port}/0"
         wait_for(lambda: ping(url), 10, "redis-server", [process])
@@ -163,8 +163,9 @@ class Stack:
 
     def spawn(self, name: str, argv: list[str]) -> None:
         with (self.logs / f"{name}.log").open("ab") as out:  # the child keeps its own descriptor
+            # die_with_parent: an interrupted test run must not leave servers behind.
             self.processes[name] = subprocess.Popen(argv, cwd=REPO_ROOT, env=self.env, stdin=subprocess.DEVNULL,
-                                                    stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+                                                    stdout=out, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)  # fmt: skip
 
     def log_tail(self, lines: int = 30) -> str:
         parts = []

@@ -19,7 +19,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     with contextlib.suppress(TelegramError):  # an expired query must not stop the real answer
         await query.answer()
-    await send_replies(context, update.effective_chat.id, await gateway_of(context).button(user, query.data))
+    await send_replies(update, context, await gateway_of(context).button(user, query.data))
 
 
 HANDLERS = [CallbackQueryHandler(button)]

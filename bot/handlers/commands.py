@@ -13,7 +13,7 @@ async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = user_of(update)
     if user is None or update.effective_chat is None:
         return
-    await send_replies(context, update.effective_chat.id, await gateway_of(context).menu(user))
+    await send_replies(update, context, await gateway_of(context).menu(user))
 
 
 async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -21,7 +21,7 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = user_of(update)
     if user is None or update.effective_chat is None:
         return
-    await send_replies(context, update.effective_chat.id, await gateway_of(context).language_picker(user))
+    await send_replies(update, context, await gateway_of(context).language_picker(user))
 
 
 async def counsellor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -30,14 +30,14 @@ async def counsellor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if user is None or update.effective_chat is None:
         return
     await typing(update, context)
-    await send_replies(context, update.effective_chat.id, await gateway_of(context).request_counsellor(user))
+    await send_replies(update, context, await gateway_of(context).request_counsellor(user))
 
 
 async def topic_command(update: Update, context: ContextTypes.DEFAULT_TYPE, topic: str) -> None:
     user = user_of(update)
     if user is None or update.effective_chat is None:
         return
-    await send_replies(context, update.effective_chat.id, await gateway_of(context).button(user, f"i:{topic}"))
+    await send_replies(update, context, await gateway_of(context).button(user, f"i:{topic}"))
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,7 +55,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = user_of(update)
     if user is None or update.effective_chat is None:
         return
-    await send_replies(context, update.effective_chat.id, await gateway_of(context).forget(user))
+    await send_replies(update, context, await gateway_of(context).forget(user))
 
 
 PRIVATE = filters.ChatType.PRIVATE

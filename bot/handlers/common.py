@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.delivery import collect
+from bot.delivery.api import call_api
+from bot.delivery.outbox import Outgoing
 from bot.gateway import Gateway, User
 from bot.replies import Reply, split_text
-
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def gateway_of(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
@@ -25,15 +29,11 @@ def user_of(update: Update) -> User | None:
     return User(platform="tg", id=tg_user.id, language_code=tg_user.language_code)
 
 
-def is_private(update: Update) -> bool:
-    chat = update.effective_chat
-    return chat is not None and chat.type == chat.PRIVATE
-
-
 async def typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show 'typing…' while Rasa thinks (it lasts up to 5 s or until we send)."""
+    """Show 'typing…' while Rasa thinks (best effort: it only decorates the wait)."""
     if update.effective_chat is not None:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -44,16 +44,37 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]) -> None:
-    """Send replies in order; long texts are split at paragraphs, buttons go on the last part."""
+def message_calls(replies: Sequence[Reply]) -> list[dict[str, Any]]:
+    """sendMessage parameters for replies: long texts split at paragraphs, buttons on the last part."""
+    calls = []
     for reply in replies:
         parts = split_text(reply.text)
+        keyboard = markup(reply)
         for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            await context.bot.send_message(
-                chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(reply) if last else None,
-                link_preview_options=NO_PREVIEW,
-            )
+            params: dict[str, Any] = {
+                "text": part,
+                "parse_mode": ParseMode.HTML,
+                "link_preview_options": {"is_disabled": True},
+            }
+            if keyboard is not None and index == len(parts) - 1:
+                params["reply_markup"] = keyboard.to_dict()
+            calls.append(params)
+    return calls
+
+
+async def send_replies(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequence[Reply]) -> None:
+    """Queue the replies for this chat (in the worker), or send them now (no worker)."""
+    chat = update.effective_chat
+    user = user_of(update)
+    if chat is None:
+        return
+    recipient = gateway_of(context).pseudonym(user) if user is not None and chat.type == chat.PRIVATE else f"g{chat.id}"
+    calls = message_calls(replies)
+    bucket = collect.current()
+    if bucket is not None:
+        bucket.extend(
+            Outgoing(recipient, chat.id, "sendMessage", params, group=chat.type != chat.PRIVATE) for params in calls
+        )
+        return
+    for params in calls:
+        await call_api(context.bot, "sendMessage", {"chat_id": chat.id, **params})

@@ -27,6 +27,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         replies = await gateway_of(context).error(user_of(update))
-        await send_replies(context, update.effective_chat.id, replies)
+        await send_replies(update, context, replies)
     except TelegramError as exc:
         logger.error("could not send the error reply: %s", type(exc).__name__)

@@ -34,7 +34,7 @@ async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or update.effective_chat is None:
         return
     replies = await gateway_of(context).unsupported_media(user, kind_of(update))
-    await send_replies(context, update.effective_chat.id, replies)
+    await send_replies(update, context, replies)
 
 
 HANDLERS = [

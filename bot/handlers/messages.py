@@ -15,7 +15,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or message is None or message.text is None:
         return
     await typing(update, context)
-    await send_replies(context, message.chat_id, await gateway_of(context).text(user, message.text))
+    await send_replies(update, context, await gateway_of(context).text(user, message.text))
 
 
 HANDLERS = [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, text)]

@@ -13,7 +13,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = user_of(update)
     if user is None or update.effective_chat is None:
         return
-    await send_replies(context, update.effective_chat.id, await gateway_of(context).start(user))
+    await send_replies(update, context, await gateway_of(context).start(user))
 
 
 HANDLERS = [CommandHandler("start", start, filters=filters.ChatType.PRIVATE)]

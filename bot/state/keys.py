@@ -22,6 +22,38 @@ class Keys:
     def fallback_memory(self, pseudonym: str) -> str:
         return f"{self.prefix}:fallbacks:{pseudonym}"
 
+    # -- delivery: inbox (updates in), outbox (messages out) --------------------------------
+
+    def inbox(self, shard: int) -> str:
+        return f"{self.prefix}:inbox:{shard}"
+
+    def inbox_cursor(self, shard: int) -> str:
+        return f"{self.prefix}:inbox:{shard}:cursor"
+
+    def update_seen(self, update_id: int) -> str:
+        return f"{self.prefix}:seen:{update_id}"
+
+    def entry_done(self, shard: int, entry_id: str) -> str:
+        return f"{self.prefix}:done:{shard}:{entry_id}"
+
+    def shard_lease(self, shard: int) -> str:
+        return f"{self.prefix}:lease:{shard}"
+
+    def replica(self, replica_id: str) -> str:
+        return f"{self.prefix}:replica:{replica_id}"
+
+    def replicas_pattern(self) -> str:
+        return f"{self.prefix}:replica:*"
+
+    def outbox(self, recipient: str) -> str:
+        return f"{self.prefix}:outbox:{recipient}"
+
+    def outbox_recipients(self) -> str:
+        return f"{self.prefix}:outbox"
+
+    def outbox_lock(self, recipient: str) -> str:
+        return f"{self.prefix}:outbox:{recipient}:lock"
+
     def tracker(self, pseudonym: str) -> str:
         # Rasa's RedisTrackerStore names its keys "<prefix>:tracker:<sender_id>".
         return f"{self.prefix}:tracker:{pseudonym}"
@@ -33,6 +65,7 @@ class Keys:
             self.handoff_request(pseudonym),
             self.fallback_memory(pseudonym),
             self.tracker(pseudonym),
+            self.outbox(pseudonym),
         ]
 
     def user_pattern(self, pseudonym: str) -> str:

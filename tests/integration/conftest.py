@@ -3,16 +3,23 @@ session, and a gateway wired to it exactly as `make run` wires it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 import redis.asyncio as aioredis
 
 from bot.app import build_gateway
-from bot.config import Settings
+from bot.config import REPO_ROOT, Settings
 from bot.gateway import Gateway
 from bot.state.redis import from_url
+from bot.supervisor import die_with_parent
+from tests.fake_telegram import FakeTelegram
 from tests.stack import RedisServer, Stack
 
 
@@ -53,3 +60,63 @@ async def redis_client(stack: Stack) -> AsyncIterator[aioredis.Redis]:
 async def gateway(stack_settings: Settings, redis_client, catalog) -> AsyncIterator[Gateway]:
     async with httpx.AsyncClient() as http:
         yield build_gateway(stack_settings, redis_client, http, catalog=catalog)
+
+
+@pytest.fixture(scope="session")
+def fake_telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram().start()
+    yield fake
+    fake.stop()
+
+
+@dataclass
+class GatewayProcess:
+    process: subprocess.Popen[bytes]
+    log: Path
+    env: dict[str, str]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start_gateway(stack: Stack, fake: FakeTelegram, **env: str) -> GatewayProcess:
+    """The real gateway process (python -m bot) against the fake Bot API and the real stack."""
+    full_env = {
+        **stack.env,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "LOG_LEVEL": "INFO",
+        **env,
+    }
+    log = stack.logs / f"gateway-{len(list(stack.logs.glob('gateway-*.log')))}.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
+        )
+    deadline = time.monotonic() + 60
+    polls = fake.polls
+    while not fake.sent(method="setMyCommands") or fake.polls <= polls:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the gateway did not start:\n" + log.read_text(errors="replace")[-3000:])
+        time.sleep(0.1)
+    return GatewayProcess(process, log, full_env)
+
+
+def stop_gateway(gateway: GatewayProcess) -> None:
+    gateway.process.terminate()
+    try:
+        gateway.process.wait(15)
+    except subprocess.TimeoutExpired:
+        gateway.process.kill()
+
+
+@pytest.fixture(scope="session")
+def telegram_gateway(stack: Stack, fake_telegram: FakeTelegram) -> Iterator[GatewayProcess]:
+    gateway = start_gateway(stack, fake_telegram)
+    yield gateway
+    stop_gateway(gateway)

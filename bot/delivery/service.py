@@ -1,0 +1,154 @@
+"""The Telegram side of the gateway at run time: receiver, worker and sender together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from typing import Any
+
+import redis.asyncio as aioredis
+from aiohttp import web
+from telegram import Update
+from telegram.error import NetworkError, TelegramError
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.delivery import collect
+from bot.delivery.api import call_api
+from bot.delivery.inbox import Inbox
+from bot.delivery.outbox import Outbox, OutboxSender, Outgoing
+from bot.delivery.ratelimit import RateLimits
+from bot.delivery.shards import ShardLeases
+from bot.delivery.worker import UpdateWorker
+from bot.errors import StateError
+from bot.state.keys import Keys
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+POLL_TIMEOUT = 25
+
+
+class TelegramService:
+    def __init__(self, application: Application, redis: aioredis.Redis, settings: Settings) -> None:
+        self.application = application
+        self.bot = application.bot
+        self.settings = settings
+        keys = Keys(settings.redis_prefix)
+        self.inbox = Inbox(redis, keys)
+        self.outbox = Outbox(redis, keys)
+        self.sender = OutboxSender(
+            self.outbox,
+            self.bot,
+            RateLimits(
+                overall_per_second=settings.telegram_overall_per_second,
+                private_per_second=settings.telegram_chat_per_second,
+                group_per_minute=settings.telegram_group_per_minute,
+            ),
+        )
+        self.worker = UpdateWorker(
+            redis, keys, self.inbox, self.outbox, ShardLeases(redis, keys, self.inbox.shards), self.process
+        )
+
+    async def process(self, update: dict[str, Any]) -> list[Outgoing]:
+        """Handle one update with the application's handlers; return the calls it produced."""
+        with collect.collecting() as bucket:
+            await self.application.process_update(Update.de_json(update, self.bot))
+        return bucket
+
+    async def receive(self, update: dict[str, Any]) -> None:
+        """Store an update in the inbox; if Redis is down, handle it right away (degraded)."""
+        try:
+            if not await self.inbox.add(update):
+                logger.info("duplicate update ignored")
+        except StateError:
+            logger.warning("Redis unavailable: handling an update directly (degraded mode)")
+            for call in await self.process(update):
+                await self.sender.send_now(call)
+
+    # -- receivers ---------------------------------------------------------------------------
+
+    async def poll(self) -> None:
+        """Long polling. An update is acknowledged (the next offset) only once it is stored."""
+        await call_api(self.bot, "deleteWebhook", {"drop_pending_updates": False})
+        offset: int | None = None
+        delay = 1.0
+        while True:
+            try:
+                params: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": list(Update.ALL_TYPES)}
+                if offset is not None:
+                    params["offset"] = offset
+                updates = await call_api(self.bot, "getUpdates", params)
+                delay = 1.0
+            except (NetworkError, TelegramError) as exc:
+                logger.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            for update in updates or []:
+                await self.receive(update)
+                offset = int(update["update_id"]) + 1
+
+    def webhook_app(self) -> web.Application:
+        """The webhook endpoint (behind a TLS reverse proxy), plus /healthz."""
+        secret = self.settings.webhook_secret or ""
+        app = web.Application(client_max_size=2 * 1024 * 1024)
+
+        async def telegram(request: web.Request) -> web.Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+                return web.Response(status=403)
+            try:
+                update = json.loads(await request.read())
+                if not isinstance(update, dict) or "update_id" not in update:
+                    raise ValueError
+            except ValueError:
+                return web.Response(status=400)
+            await self.receive(update)
+            return web.Response(status=200)
+
+        async def healthz(_: web.Request) -> web.Response:
+            return web.Response(text="ok")
+
+        app.router.add_post(self.settings.webhook_path, telegram)
+        app.router.add_get("/healthz", healthz)
+        return app
+
+    async def serve_webhook(self) -> None:
+        runner = web.AppRunner(self.webhook_app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.settings.webhook_listen, self.settings.webhook_port)
+        await site.start()
+        if self.settings.webhook_url:
+            await call_api(
+                self.bot,
+                "setWebhook",
+                {
+                    "url": self.settings.webhook_url,
+                    "secret_token": self.settings.webhook_secret,
+                    "allowed_updates": list(Update.ALL_TYPES),
+                },
+            )
+        logger.info("webhook listening on %s:%s", self.settings.webhook_listen, self.settings.webhook_port)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    async def run(self) -> None:
+        """Receive, handle and send until cancelled."""
+        receiver = self.serve_webhook() if self.settings.telegram_mode == "webhook" else self.poll()
+        tasks = [asyncio.create_task(c) for c in (receiver, self.worker.run(), self.sender.run())]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()  # a crashed part stops the gateway: the supervisor reports it
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task

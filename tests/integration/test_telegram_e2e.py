@@ -1,0 +1,144 @@
+"""End to end on Telegram's side: the real gateway process polls a fake Bot API owned by the
+tests, with the real Rasa server, action server and Redis behind it."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import time
+
+from bot.i18n.catalog import ContentCatalog
+from bot.i18n.languages import SUPPORTED_LANGUAGES, native_name
+from tests.fake_telegram import FakeTelegram
+from tests.integration.conftest import GatewayProcess
+from tests.integration.telegram_updates import STICKER, VOICE, callback, message
+
+QUESTIONS = {
+    "en": "can I see a doctor without papers?",
+    "ar": "بدون اوراق هل اقدر اروح للدكتور",
+    "fa": "آیا بدون مدارک میتونم پیش دکتر برم؟",
+}
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u200f", "")
+
+
+def buttons(call) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    markup = call.params.get("reply_markup") or {}
+    return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def test_onboarding_greets_in_the_app_language_and_offers_every_language(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, catalog: ContentCatalog
+) -> None:
+    user = 5001
+    fake_telegram.push(message(user, "/start", language_code="ar"))
+    greeting, privacy, picker = fake_telegram.wait_for(user, 3)
+    assert plain(catalog.render("start.greeting", "ar").text)[:40] in plain(greeting.text)
+    days = int(telegram_gateway.env["DATA_TTL_DAYS"])
+    assert plain(privacy.text) == plain(catalog.render("start.privacy", "ar", retention_days=days).text)
+    assert [label for label, _ in buttons(picker)] == [native_name(code) for code in SUPPORTED_LANGUAGES]
+    assert all(call.params.get("parse_mode") == "HTML" for call in (greeting, privacy, picker))
+    fake_telegram.push(callback(user, "l:fa", language_code="ar"))
+    changed, menu = fake_telegram.wait_for(user, 5)[3:]
+    assert plain(changed.text) == plain(catalog.render("language.changed", "fa").text)
+    assert [data for _, data in buttons(menu)] == ["m:return", "m:staying", "m:help", "i:counsellor_request"]
+    assert fake_telegram.sent(method="answerCallbackQuery")
+
+
+def test_a_question_in_three_languages(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, catalog: ContentCatalog
+) -> None:
+    for offset, (language, question) in enumerate(QUESTIONS.items()):
+        user = 5100 + offset
+        fake_telegram.push(message(user, question, language_code=None))
+        (answer,) = fake_telegram.wait_for(user, 1)
+        expected = plain(catalog.render("healthcare_access.answer", language).text)
+        assert expected[:50] in plain(answer.text), language
+        assert "i:mental_health" in [d for _, d in buttons(answer)], language
+        assert fake_telegram.sent(user, "sendChatAction")
+
+
+def test_buttons_go_straight_to_the_topic(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, catalog: ContentCatalog
+) -> None:
+    user = 5200
+    fake_telegram.push(callback(user, "m:staying"))
+    (group,) = fake_telegram.wait_for(user, 1)
+    assert "i:detention" in [d for _, d in buttons(group)]
+    fake_telegram.push(callback(user, "i:detention"))
+    answer = fake_telegram.wait_for(user, 2)[1]
+    assert plain(catalog.render("detention.answer", "en").text)[:50] in plain(answer.text)
+    fake_telegram.push(callback(user, "more:detention"))
+    more = fake_telegram.wait_for(user, 3)[2]
+    assert plain(catalog.render("detention.more", "en").text)[:40] in plain(more.text)
+
+
+def test_a_very_long_message_gets_an_answer(telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram) -> None:
+    user = 5300
+    fake_telegram.push(message(user, "I need a doctor please. " * 420))  # over 10,000 characters
+    (answer,) = fake_telegram.wait_for(user, 1)
+    assert answer.text
+
+
+def test_voice_notes_and_stickers_get_a_polite_answer(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, catalog: ContentCatalog
+) -> None:
+    user = 5400
+    fake_telegram.push(message(user, None, language_code="fa", **VOICE))
+    (voice,) = fake_telegram.wait_for(user, 1)
+    assert plain(voice.text) == plain(catalog.render("media.voice", "fa").text)
+    fake_telegram.push(message(user, None, language_code="fa", **STICKER))
+    sticker = fake_telegram.wait_for(user, 2)[1]
+    assert plain(sticker.text) == plain(catalog.render("media.other", "fa").text)
+
+
+def test_a_duplicate_update_is_answered_once(telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram) -> None:
+    user = 5500
+    update = message(user, "can I see a doctor without papers?")
+    update_id = fake_telegram.push(update)
+    fake_telegram.wait_for(user, 1)
+    fake_telegram.push({**update, "update_id": update_id})  # Telegram delivering it again
+    time.sleep(2.5)
+    assert len(fake_telegram.sent(user)) == 1
+
+
+def test_flood_control_429_is_waited_out_and_nothing_is_lost_or_reordered(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram
+) -> None:
+    user = 5600
+    fake_telegram.fail_next("sendMessage", times=2, retry_after=1)
+    started = time.monotonic()
+    fake_telegram.push(message(user, "/start"))
+    calls = fake_telegram.wait_for(user, 3, timeout=40)
+    assert time.monotonic() - started >= 2.0  # two refusals of one second each were respected
+    assert "not</b> the IND" in calls[0].text
+    assert "🔒" in calls[1].text
+    assert buttons(calls[2])
+
+
+def test_replies_keep_the_order_of_the_questions_and_the_chat_limit(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram
+) -> None:
+    user = 5700
+    for data in ("i:detention", "i:police_check", "i:legal_aid"):
+        fake_telegram.push(callback(user, data))
+    calls = fake_telegram.wait_for(user, 3)
+    assert [c.text.split("\n")[0] for c in calls] == [
+        "<b>Can I be locked up?</b>",
+        "<b>If the police stop me</b>",
+        "<b>Free legal help</b>",
+    ]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
+    assert min(gaps) >= 0.9  # at most one message a second in a private chat
+
+
+def test_messages_in_groups_are_ignored(telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram) -> None:
+    update = message(5800, "doctor?")
+    update["message"]["chat"] = {"id": -100777, "type": "supergroup", "title": "somewhere"}
+    fake_telegram.push(update)
+    fake_telegram.push(message(5801, "/start"))  # a marker: once this is answered, the group one was handled
+    fake_telegram.wait_for(5801, 3)
+    assert fake_telegram.sent(-100777) == []
