@@ -42,6 +42,7 @@ async def _console(settings: Settings) -> None:
 
 
 async def _telegram(settings: Settings) -> None:
+    from bot.app import build_desk
     from bot.delivery.service import TelegramService
     from bot.telegram_app import build_application, register_commands
 
@@ -49,8 +50,12 @@ async def _telegram(settings: Settings) -> None:
         application = build_application(settings, runtime.gateway)
         async with application:  # initialises the bot (getMe) and closes its connections after
             await register_commands(application.bot, runtime.gateway)
-            logger.info("serving Telegram (%s)", settings.telegram_mode)
-            await TelegramService(application, runtime.redis, settings).run()
+            desk = await build_desk(settings, runtime, application.bot) if settings.counsellor_chat_id else None
+            application.bot_data["desk"] = desk
+            logger.info(
+                "serving Telegram (%s)%s", settings.telegram_mode, " with the counsellors' desk" if desk else ""
+            )
+            await TelegramService(application, runtime.redis, settings, desk=desk).run()
 
 
 def _run(main_coroutine: Coroutine[Any, Any, None]) -> None:

@@ -10,10 +10,14 @@ from dataclasses import dataclass
 
 import httpx
 import redis.asyncio as aioredis
+from telegram import Bot
 
 from bot.config import REPO_ROOT, Settings
 from bot.gateway import Gateway
+from bot.handoff.desk import CounsellorDesk
+from bot.handoff.queue import HandoffQueue
 from bot.handoff.requests import HandoffRequests
+from bot.handoff.roster import RosterWatcher
 from bot.i18n.catalog import ContentCatalog
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.reload import CatalogReloader
@@ -80,3 +84,23 @@ async def running_gateway(settings: Settings, *, allow_memory_state: bool = Fals
             with contextlib.suppress(asyncio.CancelledError):
                 await reload_task
         await redis.close()
+
+
+async def build_desk(settings: Settings, runtime: Runtime, bot: Bot) -> CounsellorDesk:
+    """The counsellors' desk for the group at COUNSELLOR_CHAT_ID, with the roster file."""
+    assert settings.counsellor_chat_id is not None
+    keys = Keys(settings.redis_prefix)
+    ttl = settings.data_ttl_seconds
+    desk = CounsellorDesk(
+        gateway=runtime.gateway,
+        requests=HandoffRequests(runtime.redis, keys, ttl),
+        queue=HandoffQueue(runtime.redis, keys, ttl),
+        roster=RosterWatcher(settings.counsellors_file),
+        redis=runtime.redis,
+        keys=keys,
+        group_id=settings.counsellor_chat_id,
+        ttl_seconds=ttl,
+        bot=bot,
+    )
+    await desk.start()
+    return desk

@@ -6,6 +6,7 @@
     l / l:<code>   the language picker / choose a language
     h:<action>     handoff (consent, cancel, ...)
     f / f:yes|no   erase my data: ask to confirm / confirmed / cancelled
+    c:<request>    a counsellor claims a request (in the counsellors' group; roster checked)
 
 Callback data never carries a user or chat id: a button acts only on the chat it was pressed
 in, so forged data cannot reach someone else's conversation.
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
-_VALID = re.compile(r"^(i|more|m|l|h|f)(?::([a-z_]{1,40}))?$")
+_VALID = re.compile(r"^(i|more|m|l|h|f|c)(?::([a-z0-9_]{1,40}))?$")
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,7 @@ def handoff(action: str) -> str:
 
 def forget(answer: str = "") -> str:
     return Callback("f", answer).encode()
+
+
+def claim(request_id: str) -> str:
+    return Callback("c", request_id).encode()

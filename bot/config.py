@@ -53,6 +53,7 @@ class Settings:
     telegram_chat_per_second: float = 1.0
     telegram_group_per_minute: float = 20.0
     official_handle: str | None = None  # e.g. @example_bot, shown by /about
+    handoff_reminder_minutes: float = 10.0
     rasa_ready_timeout: float = 300.0
 
     @property
@@ -140,6 +141,7 @@ class Settings:
             ("RASA_TIMEOUT", "rasa_timeout", 1.0),
             ("CONTENT_RELOAD_SECONDS", "content_reload_seconds", 0.0),
             ("RASA_READY_TIMEOUT", "rasa_ready_timeout", 1.0),
+            ("HANDOFF_REMINDER_MINUTES", "handoff_reminder_minutes", 1.0),
         ):
             value = get(name)
             if value is None:

@@ -226,12 +226,11 @@ class Gateway:
     # -- handoff (the request is recorded by Rasa's action_request_counsellor) --------------------
 
     async def handoff_consent(self, user: User, language: str, *, share: bool) -> list[Reply]:
-        if not self.counsellors_enabled:
-            return [self.renderer.text("handoff.unavailable", language, menu=True)]
-        request = await self.handoff_requests.get(self.pseudonym(user))
-        if request is None:
-            return await self._ask_rasa(user, "/counsellor_request", language)
-        return [self.renderer.text("handoff.requested", language)]
+        """Consent without a counsellors' desk (the console, or no COUNSELLOR_CHAT_ID): say so.
+
+        On Telegram with a counsellors' group, bot/handoff/desk.py handles these buttons.
+        """
+        return [self.renderer.text("handoff.unavailable", language, menu=True)]
 
     # -- Rasa --------------------------------------------------------------------------------
 

@@ -45,6 +45,11 @@ class RasaClient:
             raise RasaError("unexpected answer from Rasa's /model/parse")
         return data
 
+    async def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation as Rasa stored it (for the transcript a user agreed to share)."""
+        data = await self._request("GET", f"/conversations/{sender}/tracker", params=self._params())
+        return data if isinstance(data, dict) else {}
+
     async def status(self) -> dict[str, Any]:
         data = await self._request("GET", "/status", params=self._params())
         return data if isinstance(data, dict) else {}

@@ -14,7 +14,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.gateway import Gateway
-from bot.handlers import buttons, commands, errors, media, messages, start
+from bot.handlers import buttons, commands, desk, errors, media, messages, start
 from bot.i18n.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -56,13 +56,15 @@ def build_application(
     application = builder.build()
     if gateway is not None:
         application.bot_data["gateway"] = gateway
+    # The desk comes first: during a handoff it relays instead of letting the bot answer.
+    application.add_handlers(desk.handlers(settings.counsellor_chat_id), group=-1)
     for module in (start, commands, messages, buttons, media):
         application.add_handlers(module.HANDLERS)
     application.add_error_handler(errors.on_error)
     return application
 
 
-COMMANDS = ("start", "menu", "language", "counsellor", "privacy", "forget", "about", "help")
+COMMANDS = ("start", "menu", "language", "counsellor", "end", "privacy", "forget", "about", "help")
 
 
 async def register_commands(bot: Bot, gateway: Gateway) -> None:

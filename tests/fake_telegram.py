@@ -29,6 +29,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None
 
     @property
     def chat_id(self) -> int | None:
@@ -56,6 +57,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.acked_up_to = 0
         self.polls = 0  # getUpdates calls (not recorded in calls: there are too many)
+        self.forum = False  # whether the counsellors' group has topics
 
     @property
     def base_url(self) -> str:
@@ -145,9 +147,10 @@ class FakeTelegram:
         if method == "getUpdates":
             self.polls += 1
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        result = self._result(method, params)
         with self._lock:
-            self.calls.append(Call(method, params))
-        return web.json_response({"ok": True, "result": self._result(method, params)})
+            self.calls.append(Call(method, params, result=result))
+        return web.json_response({"ok": True, "result": result})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -174,6 +177,13 @@ class FakeTelegram:
                 "date": int(time.time()),
                 "chat": chat,
                 "text": params.get("text", ""),
+            }
+        if method == "getChat":
+            return {
+                "id": int(params.get("chat_id", 0)),
+                "type": "supergroup",
+                "title": "Counsellors",
+                "is_forum": self.forum,
             }
         if method == "createForumTopic":
             return {"message_thread_id": next(self._message_ids), "name": params.get("name", ""), "icon_color": 0}

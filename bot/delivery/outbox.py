@@ -45,18 +45,21 @@ class Outgoing:
     method: str
     params: dict[str, Any] = field(default_factory=dict)
     group: bool = False
+    # After Telegram accepts the call, remember "message id -> this value" (a handoff request
+    # id), so that a counsellor's reply to the sent message finds its conversation.
+    track: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "id": uuid.uuid4().hex,
-                "chat_id": self.chat_id,
-                "method": self.method,
-                "params": self.params,
-                "group": self.group,
-            },
-            ensure_ascii=False,
-        )
+        call: dict[str, Any] = {
+            "id": uuid.uuid4().hex,
+            "chat_id": self.chat_id,
+            "method": self.method,
+            "params": self.params,
+        }
+        call["group"] = self.group
+        if self.track:
+            call["track"] = self.track
+        return json.dumps(call, ensure_ascii=False)
 
 
 # KEYS: lease, done, recipients zset, outbox list per message...; ARGV: replica, done ttl,
@@ -181,7 +184,14 @@ class OutboxSender:
         while True:
             await self.limits.wait(call["chat_id"], group=bool(call.get("group")))
             try:
-                await call_api(self.bot, call["method"], {"chat_id": call["chat_id"], **params})
+                result = await call_api(self.bot, call["method"], {"chat_id": call["chat_id"], **params})
+                if call.get("track") and isinstance(result, dict) and result.get("message_id"):
+                    with contextlib.suppress(RedisError):
+                        await self.redis.set(
+                            self.keys.handoff_message(int(result["message_id"])),
+                            call["track"],
+                            ex=OUTBOX_TTL_SECONDS * 30,
+                        )
                 return
             except RetryAfter as exc:
                 wait = exc.retry_after

@@ -11,6 +11,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from aiohttp import web
+from redis.exceptions import RedisError
 from telegram import Update
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application
@@ -24,6 +25,7 @@ from bot.delivery.ratelimit import RateLimits
 from bot.delivery.shards import ShardLeases
 from bot.delivery.worker import UpdateWorker
 from bot.errors import StateError
+from bot.handoff.desk import CounsellorDesk
 from bot.state.keys import Keys
 
 logger = logging.getLogger(__name__)
@@ -33,8 +35,12 @@ POLL_TIMEOUT = 25
 
 
 class TelegramService:
-    def __init__(self, application: Application, redis: aioredis.Redis, settings: Settings) -> None:
+    def __init__(
+        self, application: Application, redis: aioredis.Redis, settings: Settings, *, desk: CounsellorDesk | None = None
+    ) -> None:
         self.application = application
+        self.redis = redis
+        self.desk = desk
         self.bot = application.bot
         self.settings = settings
         keys = Keys(settings.redis_prefix)
@@ -138,10 +144,26 @@ class TelegramService:
         finally:
             await runner.cleanup()
 
+    async def remind(self) -> None:
+        """Once a minute (one replica: a lock), remind the group of requests nobody claimed."""
+        assert self.desk is not None
+        lock = f"{self.settings.redis_prefix}:handoff:reminder"
+        while True:
+            await asyncio.sleep(60)
+            try:
+                interval = self.settings.handoff_reminder_minutes * 60
+                if await self.redis.set(lock, "1", nx=True, ex=max(60, int(interval))):
+                    await self.outbox.enqueue(await self.desk.reminders(interval))
+            except (StateError, RedisError) as exc:
+                logger.warning("reminders skipped: %s", type(exc).__name__)
+
     async def run(self) -> None:
         """Receive, handle and send until cancelled."""
         receiver = self.serve_webhook() if self.settings.telegram_mode == "webhook" else self.poll()
-        tasks = [asyncio.create_task(c) for c in (receiver, self.worker.run(), self.sender.run())]
+        parts = [receiver, self.worker.run(), self.sender.run()]
+        if self.desk is not None:
+            parts += [self.desk.roster_watcher.run(), self.remind()]
+        tasks = [asyncio.create_task(c) for c in parts]
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in done:

@@ -78,3 +78,13 @@ async def send_replies(update: Update, context: ContextTypes.DEFAULT_TYPE, repli
         return
     for params in calls:
         await call_api(context.bot, "sendMessage", {"chat_id": chat.id, **params})
+
+
+async def emit(context: ContextTypes.DEFAULT_TYPE, calls: Sequence[Outgoing]) -> None:
+    """Queue prepared Bot API calls (in the worker), or make them now (no worker)."""
+    bucket = collect.current()
+    if bucket is not None:
+        bucket.extend(calls)
+        return
+    for call in calls:
+        await call_api(context.bot, call.method, {"chat_id": call.chat_id, **call.params})

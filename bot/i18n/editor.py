@@ -71,7 +71,7 @@ def coverage(locales: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
             keys = (
                 [k for k in template if k.startswith(f"{row}.")]
                 if row in source.topics
-                else [k for k in template if k.split(".")[0] not in source.topics]
+                else [k for k in template if k.split(".")[0] not in source.topics and not k.startswith("desk.")]
             )
             states = [_state(template[k], catalog.get(k)) for k in keys]
             worst = next((s for s in ("missing", "outdated", "draft") if s in states), "done")
@@ -125,7 +125,12 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         if catalog.topics[args.key].has_more:
             replies.append(renderer.more(args.key, language))
     elif catalog.has(args.key):
-        replies = [renderer.reply(renderer.t(args.key, language, **_sample_params(catalog, args.key)), language)]
+        params = _sample_params(catalog, args.key)
+        if catalog.source.texts[args.key].plural is not None:
+            text = catalog.render_plural(args.key, language, 3, **params).text
+        else:
+            text = renderer.t(args.key, language, **params)
+        replies = [renderer.reply(text, language)]
     else:
         print(f"error: no content key {args.key!r}", file=sys.stderr)
         return 2

@@ -19,6 +19,31 @@ class Keys:
     def handoff_request(self, pseudonym: str) -> str:
         return f"{self.prefix}:handoff:request:{pseudonym}"
 
+    def handoff_id(self, request_id: str) -> str:
+        return f"{self.prefix}:handoff:id:{request_id}"
+
+    def handoff_queue(self, language: str) -> str:
+        return f"{self.prefix}:handoff:queue:{language}"
+
+    def handoff_claim(self, request_id: str) -> str:
+        return f"{self.prefix}:handoff:claim:{request_id}"
+
+    def handoff_thread(self, thread_id: int) -> str:
+        return f"{self.prefix}:handoff:thread:{thread_id}"
+
+    def handoff_message(self, message_id: int) -> str:
+        return f"{self.prefix}:handoff:msg:{message_id}"
+
+    def handoff_waits(self, language: str) -> str:
+        return f"{self.prefix}:handoff:waits:{language}"
+
+    def duty(self, counsellor_id: int) -> str:
+        return f"{self.prefix}:duty:{counsellor_id}"
+
+    def chat(self, pseudonym: str) -> str:
+        # The one place a raw Telegram chat id is kept: needed to send to the user.
+        return f"{self.prefix}:chat:{pseudonym}"
+
     def fallback_memory(self, pseudonym: str) -> str:
         return f"{self.prefix}:fallbacks:{pseudonym}"
 
@@ -66,6 +91,7 @@ class Keys:
             self.fallback_memory(pseudonym),
             self.tracker(pseudonym),
             self.outbox(pseudonym),
+            self.chat(pseudonym),
         ]
 
     def user_pattern(self, pseudonym: str) -> str:

@@ -74,9 +74,17 @@ class GatewayProcess:
     process: subprocess.Popen[bytes]
     log: Path
     env: dict[str, str]
+    stack: Stack
+    fake: FakeTelegram
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def restart(self) -> None:
+        """Stop (SIGTERM) and start again with the same settings: a deploy in the middle of things."""
+        stop_gateway(self)
+        fresh = start_gateway(self.stack, self.fake, **self.env)
+        self.process, self.log = fresh.process, fresh.log
 
 
 def start_gateway(stack: Stack, fake: FakeTelegram, **env: str) -> GatewayProcess:
@@ -104,7 +112,7 @@ def start_gateway(stack: Stack, fake: FakeTelegram, **env: str) -> GatewayProces
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("the gateway did not start:\n" + log.read_text(errors="replace")[-3000:])
         time.sleep(0.1)
-    return GatewayProcess(process, log, full_env)
+    return GatewayProcess(process, log, full_env, stack, fake)
 
 
 def stop_gateway(gateway: GatewayProcess) -> None:
@@ -115,8 +123,28 @@ def stop_gateway(gateway: GatewayProcess) -> None:
         gateway.process.kill()
 
 
+COUNSELLOR_GROUP = -100500
+ROSTER = """\
+timezone: Europe/Amsterdam
+office_hours: always
+counsellors:
+  - {id: 111, name: Layla, languages: [ar, fr]}
+  - {id: 222, name: Omar, languages: [ar]}
+  - {id: 333, name: Marie, languages: [fr, nl]}
+"""
+
+
 @pytest.fixture(scope="session")
-def telegram_gateway(stack: Stack, fake_telegram: FakeTelegram) -> Iterator[GatewayProcess]:
-    gateway = start_gateway(stack, fake_telegram)
+def roster_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("roster") / "counsellors.yml"
+    path.write_text(ROSTER)
+    return path
+
+
+@pytest.fixture(scope="session")
+def telegram_gateway(stack: Stack, fake_telegram: FakeTelegram, roster_file: Path) -> Iterator[GatewayProcess]:
+    gateway = start_gateway(
+        stack, fake_telegram, COUNSELLOR_CHAT_ID=str(COUNSELLOR_GROUP), COUNSELLORS_FILE=str(roster_file)
+    )
     yield gateway
     stop_gateway(gateway)

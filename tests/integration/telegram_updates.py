@@ -60,3 +60,39 @@ STICKER = {
         "type": "regular",
     }
 }
+
+
+def group_message(
+    group_id: int, user_id: int, text: str | None = None, *, reply_to: int | None = None, **extra: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": {"id": group_id, "type": "supergroup", "title": "Counsellors"},
+        "from": _user(user_id, "en"),
+    }
+    if text is not None:
+        body["text"] = text
+        if text.startswith("/"):
+            body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    if reply_to is not None:
+        body["reply_to_message"] = {"message_id": reply_to, "date": int(time.time()), "chat": body["chat"], "text": "…"}
+    body.update(extra)
+    return {"message": body}
+
+
+def group_callback(group_id: int, user_id: int, data: str, message_id: int) -> dict[str, Any]:
+    return {
+        "callback_query": {
+            "id": str(next(_message_ids)),
+            "from": _user(user_id, "en"),
+            "chat_instance": "2",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": group_id, "type": "supergroup", "title": "Counsellors"},
+                "text": "card",
+            },
+        }
+    }
