@@ -41,16 +41,12 @@ class ActionClarify(Action):
         counsellor = payloads.button("button.counsellor", intent="counsellor_request")
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(
-                json_message=payloads.text(
-                    "clarify.offer_counsellor", buttons=[counsellor], menu=True
-                )
+                json_message=payloads.text("clarify.offer_counsellor", buttons=[counsellor], menu=True)
             )
             return []
         topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
         if not topics:
-            dispatcher.utter_message(
-                json_message=payloads.text("clarify.rephrase", buttons=[counsellor], menu=True)
-            )
+            dispatcher.utter_message(json_message=payloads.text("clarify.rephrase", buttons=[counsellor], menu=True))
             return []
         dispatcher.utter_message(json_message={"type": "clarify", "topics": topics})
         return []

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def text(
-    key: str, *, buttons: list[dict[str, str]] | None = None, menu: bool = False, **params: Any
-) -> dict[str, Any]:
+def text(key: str, *, buttons: list[dict[str, str]] | None = None, menu: bool = False, **params: Any) -> dict[str, Any]:
     payload: dict[str, Any] = {"type": "text", "key": key}
     if buttons:
         payload["buttons"] = buttons

@@ -33,8 +33,10 @@ HELD_OUT = 0.2
 SEED = 13
 
 
-def split(examples: dict[str, dict[str, list[str]]]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    rng = random.Random(SEED)
+def split(
+    examples: dict[str, dict[str, list[str]]], seed: int = SEED
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    rng = random.Random(seed)
     train, test = [], []
     for language, intents in sorted(examples.items()):
         for intent, texts in sorted(intents.items()):
@@ -110,11 +112,12 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "results" / "nlu-report.md"))
+    parser.add_argument("--seed", type=int, default=SEED, help="the split's random seed")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
 
     examples = read_by_intent(ROOT / "data" / "nlu")
-    train_rows, test_rows = split(examples)
+    train_rows, test_rows = split(examples, args.seed)
     with tempfile.TemporaryDirectory() as work:
         train_file = Path(work) / "train.yml"
         write_nlu(train_rows, train_file)
@@ -122,6 +125,7 @@ def main() -> int:
         model, seconds = train(train_file, Path(work))
         parses = asyncio.run(parse_all(model, [t for _, _, t in test_rows]))
 
+    sweep = threshold_sweep(test_rows, parses)
     by_language: dict[str, list[tuple[str, str, str]]] = collections.defaultdict(list)
     confusions: collections.Counter[tuple[str, str]] = collections.Counter()
     for (language, gold, _), parse in zip(test_rows, parses, strict=True):
@@ -153,15 +157,43 @@ def main() -> int:
         "Intent accuracy: the model's best intent. Answered right / asked back / answered wrong: with the",
         "fallback threshold of config.yml (below it the bot asks back instead of answering).",
         "",
+        "If the fallback threshold were ... (right / asked back / wrong, all languages):",
+        "",
+        *sweep,
+        "",
         "Most confused pairs (held-out errors, both directions):",
         "",
         *[f"- {a} / {b}: {n}" for (a, b), n in confusions.most_common(12)],
     ]
     text = "\n".join(report)
     print(text)
+    errors = [
+        f"{lang}\t{gold} -> {best_intent(parse)}\t{text_}"
+        for (lang, gold, text_), parse in zip(test_rows, parses, strict=True)
+        if best_intent(parse) != gold
+    ]
+    Path(args.out).with_name("nlu-errors.tsv").write_text("\n".join(sorted(errors)) + "\n", encoding="utf-8")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text + "\n", encoding="utf-8")
     return 0
+
+
+def threshold_sweep(rows: list[tuple[str, str, str]], parses: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    lines = ["| threshold | answered right | asked back | answered wrong |", "|---:|---:|---:|---:|"]
+    for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        right = back = wrong = 0
+        for (_, gold, _), parse in zip(rows, parses, strict=True):
+            ranking = [r for r in parse.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
+            best = ranking[0] if ranking else {"name": "", "confidence": 0.0}
+            if best["confidence"] < threshold:
+                back += 1
+            elif best["name"] == gold:
+                right += 1
+            else:
+                wrong += 1
+        n = len(rows)
+        lines.append(f"| {threshold:.1f} | {100 * right / n:.1f}% | {100 * back / n:.1f}% | {100 * wrong / n:.1f}% |")
+    return lines
 
 
 def _group(rows: list[tuple[str, str, str]]) -> dict[str, list[str]]:
