@@ -23,7 +23,7 @@ from bot.render import ReplyRenderer
 from bot.replies import Reply
 from bot.state.erase import Eraser
 from bot.state.language import LanguageStore
-from bot.topics import ALL_INTENTS
+from bot.topics import ALL_INTENTS, TOPIC_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 # user: during a handoff the full text is relayed).
 MAX_NLU_CHARS = 2000
 
+
+# Without the dialogue (degraded mode) there is no clarifying question: answer only when sure.
+DEGRADED_MIN_CONFIDENCE = 0.6
 
 # Saying "I do not speak your language" to someone who does write one of ours is worse than
 # answering a foreign message in the current language: ask for a clearer margin.
@@ -232,6 +235,32 @@ class Gateway:
         """
         return [self.renderer.text("handoff.unavailable", language, menu=True)]
 
+    async def _degraded(self, message: str, language: str) -> list[Reply]:
+        """Rasa's conversation side is down (often: its tracker store, Redis): answer anyway.
+
+        Buttons name their topic; free text goes through Rasa's NLU alone (/model/parse needs
+        no tracker). Only a confident topic is answered; otherwise "temporarily unavailable",
+        with the counsellor option, which works without Rasa.
+        """
+        intent, confidence = (message[1:], 1.0) if message.startswith("/") else (None, 0.0)
+        if intent is None:
+            try:
+                parsed = await self.rasa.parse(message)
+                intent = (parsed.get("intent") or {}).get("name")
+                confidence = float((parsed.get("intent") or {}).get("confidence") or 0.0)
+            except RasaError:
+                intent = None
+        counsellor = [{"key": "button.counsellor", "callback": "h:share"}] if self.counsellors_enabled else []
+        if intent == "counsellor_request" and self.counsellors_enabled:
+            intro = [
+                {"key": "handoff.share_yes", "callback": "h:share"},
+                {"key": "handoff.share_no", "callback": "h:noshare"},
+            ]
+            return [self.renderer.text("handoff.intro", language, buttons=intro)]
+        if intent in TOPIC_KEYS and confidence >= DEGRADED_MIN_CONFIDENCE:
+            return [self.renderer.answer(intent, language)]
+        return [self.renderer.text("error.unavailable", language, buttons=counsellor)]
+
     # -- Rasa --------------------------------------------------------------------------------
 
     async def _ask_rasa(self, user: User, message: str, language: str) -> list[Reply]:
@@ -241,14 +270,8 @@ class Gateway:
             logger.warning("rasa timed out")
             return [self.renderer.text("error.timeout", language)]
         except RasaError as exc:
-            logger.error("rasa unavailable: %s", exc)
-            return [
-                self.renderer.text(
-                    "error.unavailable",
-                    language,
-                    buttons=[{"key": "button.counsellor", "callback": "h:share"}] if self.counsellors_enabled else (),
-                )
-            ]
+            logger.error("rasa's dialogue unavailable (%s); answering in degraded mode", exc)
+            return await self._degraded(message, language)
         replies = self.renderer.from_rasa(answer, language)
         if not replies:
             # Rasa may predict action_listen only; the user must never be left without an answer.

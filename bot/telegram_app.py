@@ -56,6 +56,7 @@ def build_application(
     application = builder.build()
     if gateway is not None:
         application.bot_data["gateway"] = gateway
+    application.bot_data["official_handle"] = settings.official_handle
     # The desk comes first: during a handoff it relays instead of letting the bot answer.
     application.add_handlers(desk.handlers(settings.counsellor_chat_id), group=-1)
     for module in (start, commands, messages, buttons, media):

@@ -173,6 +173,16 @@ class OutboxSender:
                 )
             self._draining.pop(recipient, None)
 
+    async def _remember(self, request_id: str, message_id: int) -> None:
+        """Map a message in the group to its conversation, and list it for erasure on /forget."""
+        ttl = OUTBOX_TTL_SECONDS * 30
+        with contextlib.suppress(RedisError):
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.set(self.keys.handoff_message(message_id), request_id, ex=ttl)
+                pipe.rpush(self.keys.handoff_posted(request_id), message_id)
+                pipe.expire(self.keys.handoff_posted(request_id), ttl)
+                await pipe.execute()
+
     async def send_now(self, message: Outgoing) -> None:
         """Send without the outbox (degraded mode, Redis down): in order, within the limits."""
         await self._send(message.recipient, json.loads(message.to_json()))

@@ -19,12 +19,14 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.delivery import collect
 from bot.delivery.api import call_api
-from bot.delivery.inbox import Inbox
+from bot.delivery.inbox import Inbox, chat_of
 from bot.delivery.outbox import Outbox, OutboxSender, Outgoing
 from bot.delivery.ratelimit import RateLimits
 from bot.delivery.shards import ShardLeases
 from bot.delivery.worker import UpdateWorker
 from bot.errors import StateError
+from bot.gateway import User
+from bot.handlers.common import message_calls
 from bot.handoff.desk import CounsellorDesk
 from bot.state.keys import Keys
 
@@ -61,9 +63,30 @@ class TelegramService:
 
     async def process(self, update: dict[str, Any]) -> list[Outgoing]:
         """Handle one update with the application's handlers; return the calls it produced."""
+        try:
+            parsed = Update.de_json(update, self.bot)
+        except (TypeError, ValueError, KeyError) as exc:
+            # An update the library cannot read (a newer Bot API, a broken payload): the person
+            # behind it still gets an answer.
+            logger.error("unreadable update (%s)", type(exc).__name__)
+            return await self._apology(update)
         with collect.collecting() as bucket:
-            await self.application.process_update(Update.de_json(update, self.bot))
+            await self.application.process_update(parsed)
         return bucket
+
+    async def _apology(self, update: dict[str, Any]) -> list[Outgoing]:
+        chat_id = chat_of(update)
+        if chat_id is None or chat_id < 0:
+            return []
+        gateway = self.application.bot_data["gateway"]
+        language_code = next(
+            (v.get("from", {}).get("language_code") for v in update.values() if isinstance(v, dict) and "from" in v),
+            None,
+        )
+        replies = await gateway.error(User("tg", chat_id, language_code))
+        return [
+            Outgoing(gateway.pseudonym(User("tg", chat_id)), chat_id, "sendMessage", p) for p in message_calls(replies)
+        ]
 
     async def receive(self, update: dict[str, Any]) -> None:
         """Store an update in the inbox; if Redis is down, handle it right away (degraded)."""

@@ -46,8 +46,16 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Who runs the bot and how to check it is genuine."""
-    await topic_command(update, context, "about_service")
+    """Who runs the bot, and its official handle, so users can check they talk to the real one."""
+    user = user_of(update)
+    if user is None or update.effective_chat is None:
+        return
+    gateway = gateway_of(context)
+    handle = context.application.bot_data.get("official_handle") or f"@{context.bot.username}"
+    replies = await gateway.button(user, "i:about_service")
+    language = await gateway.language_of(user)
+    replies.append(gateway.renderer.text("about.official", language, params={"handle": handle}))
+    await send_replies(update, context, replies)
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

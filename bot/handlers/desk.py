@@ -97,6 +97,16 @@ async def claim_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     raise ApplicationHandlerStop
 
 
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before the gateway erases the user's data: take their conversation out of the group."""
+    desk = desk_of(context)
+    user = user_of(update)
+    if desk is None or user is None:
+        return
+    await emit(context, await desk.forget(user))
+    # No ApplicationHandlerStop: the gateway's button handler now erases and confirms.
+
+
 async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Messages and commands in the counsellors' group."""
     desk = desk_of(context)
@@ -112,6 +122,7 @@ def handlers(group_id: int | None) -> list:  # type: ignore[type-arg]
         MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, relay_from_user),
         CommandHandler("end", end, filters=private),
         CallbackQueryHandler(handoff_button, pattern=r"^h:"),
+        CallbackQueryHandler(forget, pattern=r"^f:yes$"),
         CallbackQueryHandler(claim_button, pattern=r"^c:"),
     ]
     if group_id is not None:

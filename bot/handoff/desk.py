@@ -373,6 +373,36 @@ class CounsellorDesk:
             return [self.to_group(f"<b>{label}</b>\n{html.escape(message.text, quote=False)}", request)]
         return [self.to_group(f"<b>{label}</b>", request), self.copy_to_group(request, chat_id, message.message_id)]
 
+    async def forget(self, user: User) -> list[Outgoing]:
+        """/forget: remove the user's conversation from the counsellors' group and every handoff key.
+
+        The keys named after the pseudonym are erased by the gateway's Eraser; this removes what
+        is filed under the request's id, and deletes the messages the bot posted in the group.
+        """
+        request = await self.requests.get(self.gateway.pseudonym(user))
+        if request is None:
+            return []
+        posted = [int(m) for m in await self.redis.lrange(self.keys.handoff_posted(request.id), 0, -1)]
+        calls = [
+            Outgoing(f"g{self.group_id}", self.group_id, "deleteMessage", {"message_id": m}, group=True) for m in posted
+        ]
+        if self.forum and request.thread_id:
+            params = {"message_thread_id": request.thread_id}
+            calls.append(Outgoing(f"g{self.group_id}", self.group_id, "deleteForumTopic", params, group=True))
+        if posted:
+            calls.append(self.to_group(self.desk("desk.forgotten", label=request.label), track=False))
+        await self.queue.remove(request.language, request.id)
+        keys = [
+            self.keys.handoff_id(request.id),
+            self.keys.handoff_claim(request.id),
+            self.keys.handoff_posted(request.id),
+        ]
+        keys += [self.keys.handoff_message(m) for m in posted]
+        if request.thread_id:
+            keys.append(self.keys.handoff_thread(request.thread_id))
+        await self.redis.delete(*keys)
+        return calls
+
     # -- the counsellors' side -----------------------------------------------------------------
 
     def _language_label(self, request: HandoffRequest) -> str:

@@ -34,6 +34,9 @@ class Keys:
     def handoff_message(self, message_id: int) -> str:
         return f"{self.prefix}:handoff:msg:{message_id}"
 
+    def handoff_posted(self, request_id: str) -> str:
+        return f"{self.prefix}:handoff:posted:{request_id}"
+
     def handoff_waits(self, language: str) -> str:
         return f"{self.prefix}:handoff:waits:{language}"
 

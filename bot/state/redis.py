@@ -15,7 +15,11 @@ def from_url(url: str) -> aioredis.Redis:
 
     redis-py 4.x's ``Redis.from_url`` leaves the pool open on close(); fixed only in 5.x.
     """
-    client: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=2)
+    # A Redis that hangs must fail fast (then the bot answers in degraded mode), but a blocking
+    # XREAD of one second must fit: three seconds.
+    client: aioredis.Redis = aioredis.Redis.from_url(
+        url, decode_responses=True, socket_connect_timeout=2, socket_timeout=3
+    )
     client.auto_close_connection_pool = True
     return client
 

@@ -3,6 +3,8 @@ session, and a gateway wired to it exactly as `make run` wires it."""
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
 import time
@@ -19,7 +21,8 @@ from bot.config import REPO_ROOT, Settings
 from bot.gateway import Gateway
 from bot.state.redis import from_url
 from bot.supervisor import die_with_parent
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import Call, FakeTelegram
+from tests.integration.telegram_updates import callback, group_message, message
 from tests.stack import RedisServer, Stack
 
 
@@ -148,3 +151,60 @@ def telegram_gateway(stack: Stack, fake_telegram: FakeTelegram, roster_file: Pat
     )
     yield gateway
     stop_gateway(gateway)
+
+
+# -- helpers for handoff tests -------------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    """A Telegram HTML text as the user reads it."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u200f", "")
+
+
+LAYLA, OMAR = 111, 222
+
+
+def group_calls(fake: FakeTelegram, since: int = 0) -> list[Call]:
+    return [
+        c for c in fake.calls[since:] if c.chat_id == COUNSELLOR_GROUP and c.method in ("sendMessage", "copyMessage")
+    ]
+
+
+def wait_group(fake: FakeTelegram, since: int, predicate, timeout: float = 30.0) -> Call:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for call in group_calls(fake, since):
+            if predicate(call):
+                return call
+        time.sleep(0.05)
+    raise AssertionError(f"no such message in the group; got {[plain(c.text)[:60] for c in group_calls(fake, since)]}")
+
+
+def claim_data(card: Call) -> str:
+    return card.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+
+
+@pytest.fixture
+def on_duty(telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram) -> None:
+    mark = len(fake_telegram.calls)
+    for counsellor in (LAYLA, OMAR):
+        fake_telegram.push(group_message(COUNSELLOR_GROUP, counsellor, "/on"))
+    wait_group(fake_telegram, mark, lambda c: "Omar is on duty" in c.text)
+
+
+def request_counsellor(
+    fake: FakeTelegram, user: int, language: str, text: str, *, share: bool = True
+) -> tuple[list[Call], Call]:
+    """The user asks for a counsellor and answers the consent question; returns (user msgs, card)."""
+    mark = len(fake.calls)
+    before = len(fake.sent(user))
+    fake.push(message(user, text, language_code=language))
+    intro = fake.wait_for(user, before + 1)[before]
+    assert [b["callback_data"] for row in intro.params["reply_markup"]["inline_keyboard"] for b in row] == [
+        "h:share",
+        "h:noshare",
+    ]
+    fake.push(callback(user, "h:share" if share else "h:noshare", language_code=language))
+    queued = fake.wait_for(user, before + 2)[before + 1]
+    card = wait_group(fake, mark, lambda c: "reply_markup" in c.params and "Request" in c.text)
+    return [intro, queued], card

@@ -8,63 +8,27 @@ import re
 import time
 from pathlib import Path
 
-import pytest
-
 from bot.i18n.catalog import ContentCatalog
-from tests.fake_telegram import Call, FakeTelegram
-from tests.integration.conftest import COUNSELLOR_GROUP, ROSTER, GatewayProcess
+from tests.fake_telegram import FakeTelegram
+from tests.integration.conftest import (
+    COUNSELLOR_GROUP,
+    LAYLA,
+    OMAR,
+    ROSTER,
+    GatewayProcess,
+    claim_data,
+    group_calls,
+    request_counsellor,
+    wait_group,
+)
 from tests.integration.telegram_updates import VOICE, callback, group_callback, group_message, message
 
 GROUP = COUNSELLOR_GROUP
-LAYLA, OMAR, STRANGER = 111, 222, 999
+STRANGER = 999
 
 
 def plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u200f", "")
-
-
-def group_calls(fake: FakeTelegram, since: int = 0) -> list[Call]:
-    return [c for c in fake.calls[since:] if c.chat_id == GROUP and c.method in ("sendMessage", "copyMessage")]
-
-
-def wait_group(fake: FakeTelegram, since: int, predicate, timeout: float = 30.0) -> Call:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for call in group_calls(fake, since):
-            if predicate(call):
-                return call
-        time.sleep(0.05)
-    raise AssertionError(f"no such message in the group; got {[plain(c.text)[:60] for c in group_calls(fake, since)]}")
-
-
-def claim_data(card: Call) -> str:
-    return card.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-
-
-@pytest.fixture
-def on_duty(telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram) -> None:
-    mark = len(fake_telegram.calls)
-    for counsellor in (LAYLA, OMAR):
-        fake_telegram.push(group_message(GROUP, counsellor, "/on"))
-    wait_group(fake_telegram, mark, lambda c: "Omar is on duty" in c.text)
-
-
-def request_counsellor(
-    fake: FakeTelegram, user: int, language: str, text: str, *, share: bool = True
-) -> tuple[list[Call], Call]:
-    """The user asks for a counsellor and answers the consent question; returns (user msgs, card)."""
-    mark = len(fake.calls)
-    before = len(fake.sent(user))
-    fake.push(message(user, text, language_code=language))
-    intro = fake.wait_for(user, before + 1)[before]
-    assert [b["callback_data"] for row in intro.params["reply_markup"]["inline_keyboard"] for b in row] == [
-        "h:share",
-        "h:noshare",
-    ]
-    fake.push(callback(user, "h:share" if share else "h:noshare", language_code=language))
-    queued = fake.wait_for(user, before + 2)[before + 1]
-    card = wait_group(fake, mark, lambda c: "reply_markup" in c.params and "Request" in c.text)
-    return [intro, queued], card
 
 
 def test_the_full_cycle_in_arabic(on_duty: None, fake_telegram: FakeTelegram, catalog: ContentCatalog) -> None:

@@ -1,0 +1,149 @@
+"""Faults: the bot must keep answering, lose nothing and never answer twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+import redis
+
+from bot.i18n.catalog import ContentCatalog
+from tests.fake_telegram import FakeTelegram
+from tests.integration.conftest import (
+    COUNSELLOR_GROUP,
+    LAYLA,
+    GatewayProcess,
+    claim_data,
+    plain,
+    request_counsellor,
+    start_gateway,
+    stop_gateway,
+    wait_group,
+)
+from tests.integration.telegram_updates import callback, group_callback, group_message, message
+from tests.stack import RedisServer, Stack
+from tests.tcp_proxy import TcpProxy
+
+QUESTION = "can I see a doctor without papers?"
+
+
+@pytest.fixture
+def private_gateway(
+    stack: Stack, fake_telegram: FakeTelegram, roster_file, telegram_gateway: GatewayProcess
+) -> Iterator:  # type: ignore[no-untyped-def]
+    """A second gateway with its own Redis (AOF on) and Rasa behind a proxy the test can cut.
+
+    The session's gateway keeps polling the same fake Bot API; it is paused meanwhile so that
+    only this one receives the updates.
+    """
+    server = RedisServer.start(appendonly=True)
+    rasa = urlparse(stack.rasa_url)
+    proxy = TcpProxy(rasa.hostname or "127.0.0.1", rasa.port or 5005)
+    os.kill(telegram_gateway.process.pid, signal.SIGSTOP)
+    gateway = start_gateway(
+        stack,
+        fake_telegram,
+        REDIS_URL=server.url,
+        RASA_URL=f"http://127.0.0.1:{proxy.port}",
+        COUNSELLOR_CHAT_ID=str(COUNSELLOR_GROUP),
+        COUNSELLORS_FILE=str(roster_file),
+    )
+    try:
+        yield gateway, server, proxy
+    finally:
+        stop_gateway(gateway)
+        proxy.close()
+        server.stop()
+        os.kill(telegram_gateway.process.pid, signal.SIGCONT)
+
+
+def test_rasa_down_gets_a_localised_answer_and_the_counsellor_option_still_works(
+    private_gateway,
+    fake_telegram: FakeTelegram,
+    catalog: ContentCatalog,  # type: ignore[no-untyped-def]
+) -> None:
+    _, _, proxy = private_gateway
+    fake = fake_telegram
+    mark = len(fake.calls)
+    fake.push(group_message(COUNSELLOR_GROUP, LAYLA, "/on"))
+    wait_group(fake, mark, lambda c: "Layla is on duty" in c.text)
+    proxy.up = False
+    user = 7001
+    fake.push(message(user, "ما هو الطقس اليوم في امستردام", language_code="ar"))
+    (down,) = fake.wait_for(user, 1)
+    assert plain(down.text) == plain(catalog.render("error.unavailable", "ar").text)
+    assert [b["callback_data"] for row in down.params["reply_markup"]["inline_keyboard"] for b in row] == ["h:share"]
+    fake.push(callback(user, "h:share", language_code="ar"))
+    wait_group(fake, mark, lambda c: "Request" in c.text and "Arabic" in c.text)
+    assert plain(catalog.render("handoff.requested", "ar").text) in plain(fake.wait_for(user, 2)[1].text)
+    proxy.up = True
+
+
+def test_redis_down_answers_keep_coming_and_state_resumes(
+    private_gateway,
+    fake_telegram: FakeTelegram,
+    catalog: ContentCatalog,  # type: ignore[no-untyped-def]
+) -> None:
+    _, server, _ = private_gateway
+    fake = fake_telegram
+    user = 7002
+    fake.push(callback(user, "l:fa"))
+    fake.wait_for(user, 2)
+    server.process.send_signal(signal.SIGSTOP)  # Redis hangs: worse than refusing
+    try:
+        fake.push(callback(user, "i:healthcare_access", language_code="en"))
+        answer = fake.wait_for(user, 3, timeout=40)[2]
+        expected = catalog.render("healthcare_access.answer", "en").text  # no stored choice: the app's language
+        assert plain(expected)[:40] in plain(answer.text)
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+    fake.push(callback(user, "i:healthcare_access", language_code="en"))
+    again = fake.wait_for(user, 4, timeout=40)[3]
+    assert plain(catalog.render("healthcare_access.answer", "fa").text)[:40] in plain(again.text)  # the choice is back
+
+
+def test_redis_restarted_with_aof_loses_no_handoff(
+    private_gateway,
+    fake_telegram: FakeTelegram,  # type: ignore[no-untyped-def]
+) -> None:
+    _, server, _ = private_gateway
+    fake = fake_telegram
+    mark = len(fake.calls)
+    fake.push(group_message(COUNSELLOR_GROUP, LAYLA, "/on"))
+    wait_group(fake, mark, lambda c: "Layla is on duty" in c.text)
+    _, card = request_counsellor(fake, 7003, "ar", "أريد التحدث مع مستشار")
+    with redis.Redis.from_url(server.url) as client:
+        client.bgrewriteaof()
+        time.sleep(1)
+    port = urlparse(server.url).port
+    server.process.terminate()
+    server.process.wait(10)
+    restarted = RedisServer.start(appendonly=True, port=port, directory=server.directory)
+    server.process = restarted.process
+    mark = len(fake.calls)
+    fake.push(group_callback(COUNSELLOR_GROUP, LAYLA, claim_data(card), card.result["message_id"]))
+    wait_group(fake, mark, lambda c: "claimed by Layla" in c.text, timeout=60)
+
+
+def test_a_gateway_killed_mid_update_answers_it_exactly_once_after_restart(
+    private_gateway,
+    fake_telegram: FakeTelegram,  # type: ignore[no-untyped-def]
+) -> None:
+    gateway, _, _ = private_gateway
+    fake = fake_telegram
+    user = 7004
+    fake.push(message(user, QUESTION))
+    deadline = time.monotonic() + 30
+    while not fake.sent(user, "sendChatAction"):  # handling has started (typing...)
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    gateway.process.kill()  # kill -9, before the reply could be committed
+    gateway.process.wait(10)
+    gateway.restart()
+    fake.wait_for(user, 1, timeout=60)
+    time.sleep(3)
+    assert len(fake.sent(user)) == 1
