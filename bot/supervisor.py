@@ -106,11 +106,13 @@ def stack_env(base: dict[str, str]) -> dict[str, str]:
 
 def rasa_argv(model: str, endpoints: Path, port: str, token: str) -> list[str]:
     """`rasa run` as the stack runs it: REST channel and token-protected API on 127.0.0.1 only."""
+    # "-v" pins Rasa to INFO: at DEBUG Rasa logs every user's text, so the gateway's LOG_LEVEL
+    # (which Rasa would otherwise read from the environment) must not turn that on.
     rasa = str(Path(sys.executable).with_name("rasa"))
     return [
         rasa, "run", "--model", model, "--endpoints", str(endpoints),
         "--credentials", str(REPO_ROOT / "credentials.yml"),
-        "--interface", "127.0.0.1", "--port", port, "--enable-api", "--auth-token", token,
+        "--interface", "127.0.0.1", "--port", port, "--enable-api", "--auth-token", token, "-v",
     ]  # fmt: skip
 
 

@@ -115,6 +115,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=SEED, help="the split's random seed")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    # Rasa's structlog logger prints every parsed text at debug level unless configured.
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
 
     examples = read_by_intent(ROOT / "data" / "nlu")
     train_rows, test_rows = split(examples, args.seed)
@@ -172,8 +176,8 @@ def main() -> int:
         for (lang, gold, text_), parse in zip(test_rows, parses, strict=True)
         if best_intent(parse) != gold
     ]
-    Path(args.out).with_name("nlu-errors.tsv").write_text("\n".join(sorted(errors)) + "\n", encoding="utf-8")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).with_name("nlu-errors.tsv").write_text("\n".join(sorted(errors)) + "\n", encoding="utf-8")
     Path(args.out).write_text(text + "\n", encoding="utf-8")
     return 0
 

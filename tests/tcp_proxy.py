@@ -16,8 +16,18 @@ class TcpProxy:
         self.up = True
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.base_events.Server | None = None
-        threading.Thread(target=self._loop.run_forever, name="tcp-proxy", daemon=True).start()
+        self._thread = threading.Thread(target=self._serve, name="tcp-proxy", daemon=True)
+        self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+
+    def _serve(self) -> None:
+        self._loop.run_forever()
+        # Close the loop in its own thread once stopped, so no unclosed loop is left for the GC.
+        tasks = asyncio.all_tasks(self._loop)
+        for task in tasks:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        self._loop.close()
 
     async def _start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
@@ -33,11 +43,13 @@ class TcpProxy:
             return
 
         async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(Exception):
-                while self.up and (data := await source.read(65536)):
-                    sink.write(data)
-                    await sink.drain()
-            sink.close()
+            try:
+                with contextlib.suppress(Exception):
+                    while self.up and (data := await source.read(65536)):
+                        sink.write(data)
+                        await sink.drain()
+            finally:
+                sink.close()
 
         await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
 
@@ -45,3 +57,4 @@ class TcpProxy:
         if self._server is not None:
             self._loop.call_soon_threadsafe(self._server.close)
         self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
