@@ -78,7 +78,7 @@ def main() -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, "gateway")
+    configure_logging(settings.log_level, "gateway", [settings.telegram_token or "", settings.webhook_secret or ""])
     try:
         _run(_telegram(settings) if settings.telegram_enabled else _console(settings))
     except BotError as exc:

@@ -49,6 +49,8 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_path: str = "/telegram"
+    metrics_listen: str = "127.0.0.1"
+    metrics_port: int = 0  # 0: no /metrics endpoint
     telegram_overall_per_second: float = 30.0
     telegram_chat_per_second: float = 1.0
     telegram_group_per_minute: float = 20.0
@@ -193,12 +195,16 @@ class Settings:
             value = get(name)
             if value is not None:
                 kwargs[attr] = value
-        port = get("WEBHOOK_PORT")
-        if port is not None:
-            if not port.isdigit() or not 1 <= int(port) <= 65535:
-                problems.append(f"WEBHOOK_PORT must be a port number, got {port!r}.")
+        if (value := get("METRICS_LISTEN")) is not None:
+            kwargs["metrics_listen"] = value
+        for name, attr, lowest in (("WEBHOOK_PORT", "webhook_port", 1), ("METRICS_PORT", "metrics_port", 0)):
+            port = get(name)
+            if port is None:
+                continue
+            if not port.isdigit() or not lowest <= int(port) <= 65535:
+                problems.append(f"{name} must be a port number, got {port!r}.")
             else:
-                kwargs["webhook_port"] = int(port)
+                kwargs[attr] = int(port)
         for name, attr in (
             ("TELEGRAM_MAX_PER_SECOND", "telegram_overall_per_second"),
             ("TELEGRAM_CHAT_PER_SECOND", "telegram_chat_per_second"),

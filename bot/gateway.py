@@ -10,6 +10,7 @@ calls on ``Gateway`` and send back the ``Reply`` objects it returns.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from bot import callbacks
@@ -17,6 +18,7 @@ from bot.errors import RasaError, RasaTimeout
 from bot.handoff.requests import HandoffRequests
 from bot.i18n.detect import OTHER, LanguageDetector
 from bot.i18n.languages import SOURCE_LANGUAGE, resolve
+from bot.metrics import Metrics
 from bot.pseudonym import Pseudonymizer
 from bot.rasa_client import RasaClient
 from bot.render import ReplyRenderer
@@ -69,6 +71,7 @@ class Gateway:
         counsellors_enabled: bool,
         eraser: Eraser,
         detector: LanguageDetector | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.rasa = rasa
         self.renderer = renderer
@@ -79,6 +82,7 @@ class Gateway:
         self.counsellors_enabled = counsellors_enabled
         self.detector = detector
         self.eraser = eraser
+        self.metrics = metrics or Metrics()
 
     def pseudonym(self, user: User) -> str:
         return self.pseudonyms(user.platform, user.id)
@@ -96,6 +100,7 @@ class Gateway:
     async def text(self, user: User, text: str) -> list[Reply]:
         choice = await self._language_for_text(user, text)
         language = choice.language
+        self.metrics.message("text", "other" if choice.unsupported else language)
         if choice.unsupported:
             # We cannot read it, so we cannot answer it: say so in English, offer the picker.
             return [
@@ -145,6 +150,7 @@ class Gateway:
 
     async def button(self, user: User, data: str | None) -> list[Reply]:
         language = await self.language_of(user)
+        self.metrics.message("button", language)
         callback = callbacks.parse(data)
         if callback is None:
             return [self.renderer.menu(language)]
@@ -206,6 +212,7 @@ class Gateway:
 
     async def unsupported_media(self, user: User, kind: str) -> list[Reply]:
         language = await self.language_of(user)
+        self.metrics.message("media", language)
         key = "media.voice" if kind in ("voice", "audio", "video_note") else "media.other"
         return [
             self.renderer.text(
@@ -264,15 +271,21 @@ class Gateway:
     # -- Rasa --------------------------------------------------------------------------------
 
     async def _ask_rasa(self, user: User, message: str, language: str) -> list[Reply]:
+        started = time.perf_counter()
+        kind = "button" if message.startswith("/") else "text"
         try:
             answer = await self.rasa.send(self.pseudonym(user), message, {"language": language})
         except RasaTimeout:
             logger.warning("rasa timed out")
+            self.metrics.error("rasa_timeout")
             return [self.renderer.text("error.timeout", language)]
         except RasaError as exc:
             logger.error("rasa's dialogue unavailable (%s); answering in degraded mode", exc)
+            self.metrics.error("rasa_unavailable")
             return await self._degraded(message, language)
+        self.metrics.replies_from_rasa(answer, language)
         replies = self.renderer.from_rasa(answer, language)
+        self.metrics.reply_seconds.labels(kind).observe(time.perf_counter() - started)
         if not replies:
             # Rasa may predict action_listen only; the user must never be left without an answer.
             replies = [self.renderer.text("clarify.rephrase", language, menu=True)]

@@ -23,11 +23,15 @@ class TcpProxy:
     def _serve(self) -> None:
         self._loop.run_forever()
         # Close the loop in its own thread once stopped, so no unclosed loop is left for the GC.
-        tasks = asyncio.all_tasks(self._loop)
+        self._loop.run_until_complete(self._cancel_connections())
+        self._loop.close()
+
+    @staticmethod
+    async def _cancel_connections() -> None:
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
-        self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        self._loop.close()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)

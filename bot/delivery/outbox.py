@@ -196,12 +196,7 @@ class OutboxSender:
             try:
                 result = await call_api(self.bot, call["method"], {"chat_id": call["chat_id"], **params})
                 if call.get("track") and isinstance(result, dict) and result.get("message_id"):
-                    with contextlib.suppress(RedisError):
-                        await self.redis.set(
-                            self.keys.handoff_message(int(result["message_id"])),
-                            call["track"],
-                            ex=OUTBOX_TTL_SECONDS * 30,
-                        )
+                    await self._remember(call["track"], int(result["message_id"]))
                 return
             except RetryAfter as exc:
                 wait = exc.retry_after

@@ -186,6 +186,9 @@ class TelegramService:
         parts = [receiver, self.worker.run(), self.sender.run()]
         if self.desk is not None:
             parts += [self.desk.roster_watcher.run(), self.remind()]
+        if self.settings.metrics_port:
+            metrics = self.application.bot_data["gateway"].metrics
+            parts.append(metrics.serve(self.settings.metrics_listen, self.settings.metrics_port))
         tasks = [asyncio.create_task(c) for c in parts]
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)

@@ -21,6 +21,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         type(error).__name__,
         exc_info=(type(error), error, error.__traceback__) if error else None,
     )
+    if "gateway" in context.bot_data:
+        gateway_of(context).metrics.error("handler")
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != update.effective_chat.PRIVATE:

@@ -207,6 +207,7 @@ class CounsellorDesk:
         await self.queue.add(request.language, request.id, request.requested_at)
         await self._ensure_thread(request)
         await self.requests.save(request)
+        self.gateway.metrics.handoff_requested(request.language, "queued")
         calls = [await self._card(request)]
         calls += await self._position_message(request, chat_id, first=True)
         return calls
@@ -233,6 +234,7 @@ class CounsellorDesk:
 
     async def _unavailable(self, request: HandoffRequest, chat_id: int, now: dt.datetime) -> list[Outgoing]:
         language = request.language
+        self.gateway.metrics.handoff_requested(language, "unavailable")
         opening = self.roster.next_opening(now)
         if self.roster.is_open(now):
             # Open, but nobody for this language: the next opening after the current hours.
@@ -333,11 +335,14 @@ class CounsellorDesk:
     async def rate(self, user: User, chat_id: int, score: int) -> list[Outgoing]:
         language = await self.gateway.language_of(user)
         logger.info("handoff rated %d", score)  # no identity: ratings are counted, not attributed
+        self.gateway.metrics.handoff_rated(score)
         return self.to_user(
             self.gateway.pseudonym(user), chat_id, [self.renderer.text("handoff.rated", language, menu=True)]
         )
 
     async def _close(self, request: HandoffRequest) -> None:
+        if request.status == CLAIMED and request.claimed_at is not None:
+            self.gateway.metrics.handoff_ended(request.language, time.time() - request.claimed_at)
         await self.queue.remove(request.language, request.id)
         request.status = CLOSED
         await self.requests.save(request)
@@ -495,6 +500,7 @@ class CounsellorDesk:
         request.claimed_at = time.time()
         await self.queue.remove(request.language, request.id)
         await self.queue.record_wait(request.language, request.claimed_at - request.requested_at)
+        self.gateway.metrics.handoff_claimed(request.language, request.claimed_at - request.requested_at)
         await self.requests.save(request)
         chat_id = await self.chat_of(request.pseudonym)
         text = self.desk("desk.claimed", label=request.label, name=counsellor.name)

@@ -23,7 +23,7 @@ from bot.state.redis import from_url
 from bot.supervisor import die_with_parent
 from tests.fake_telegram import Call, FakeTelegram
 from tests.integration.telegram_updates import callback, group_message, message
-from tests.stack import RedisServer, Stack
+from tests.stack import RedisServer, Stack, free_port
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -111,7 +111,17 @@ def start_gateway(stack: Stack, fake: FakeTelegram, **env: str) -> GatewayProces
         )
     deadline = time.monotonic() + 60
     polls = fake.polls
-    while not fake.sent(method="setMyCommands") or fake.polls <= polls:
+    webhook = full_env.get("TELEGRAM_MODE") == "webhook"
+
+    def ready() -> bool:
+        if webhook:  # listening for Telegram's posts
+            try:
+                return httpx.get(f"http://127.0.0.1:{full_env['WEBHOOK_PORT']}/healthz", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+        return bool(fake.sent(method="setMyCommands")) and fake.polls > polls
+
+    while not ready():
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("the gateway did not start:\n" + log.read_text(errors="replace")[-3000:])
         time.sleep(0.1)
@@ -147,7 +157,11 @@ def roster_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def telegram_gateway(stack: Stack, fake_telegram: FakeTelegram, roster_file: Path) -> Iterator[GatewayProcess]:
     gateway = start_gateway(
-        stack, fake_telegram, COUNSELLOR_CHAT_ID=str(COUNSELLOR_GROUP), COUNSELLORS_FILE=str(roster_file)
+        stack,
+        fake_telegram,
+        COUNSELLOR_CHAT_ID=str(COUNSELLOR_GROUP),
+        COUNSELLORS_FILE=str(roster_file),
+        METRICS_PORT=str(free_port()),
     )
     yield gateway
     stop_gateway(gateway)

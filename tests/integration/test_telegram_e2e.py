@@ -8,6 +8,8 @@ import itertools
 import re
 import time
 
+import httpx
+
 from bot.i18n.catalog import ContentCatalog
 from bot.i18n.languages import SUPPORTED_LANGUAGES, native_name
 from tests.fake_telegram import FakeTelegram
@@ -142,3 +144,21 @@ def test_messages_in_groups_are_ignored(telegram_gateway: GatewayProcess, fake_t
     fake_telegram.push(message(5801, "/start"))  # a marker: once this is answered, the group one was handled
     fake_telegram.wait_for(5801, 3)
     assert fake_telegram.sent(-100777) == []
+
+
+def test_metrics_count_by_language_and_topic_without_personal_data(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram
+) -> None:
+    user = 5900
+    question = "آیا بدون مدارک میتونم پیش دکتر برم؟"
+    fake_telegram.push(message(user, question, language_code="fa"))
+    fake_telegram.wait_for(user, 1)
+    port = telegram_gateway.env["METRICS_PORT"]
+    pattern = r'bot_answers_total\{language="fa",topic="healthcare_access"\} (\d+)'
+    deadline = time.monotonic() + 10
+    while not re.search(pattern, exposition := httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text):
+        assert time.monotonic() < deadline, exposition
+        time.sleep(0.2)
+    assert 'bot_messages_total{kind="text",language="fa"}' in exposition
+    assert "bot_reply_seconds_bucket" in exposition and "bot_handoff_requests_total" in exposition
+    assert str(user) not in exposition and "دکتر" not in exposition

@@ -68,3 +68,16 @@ def test_values_are_parsed() -> None:
     assert settings.default_language == "fa"
     assert settings.data_ttl_seconds == 7 * 86400
     assert settings.rasa_url == "http://127.0.0.1:6000"
+
+
+def test_log_lines_never_show_the_bot_token(caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from bot.logging_setup import Redact
+
+    token = "123456:AAE-very-secret-token"
+    record = logging.LogRecord(
+        "httpx", logging.ERROR, __file__, 1, "POST %s failed", (f"https://x/bot{token}/send",), None
+    )
+    Redact([token]).filter(record)
+    assert token not in record.getMessage() and "[redacted]" in record.getMessage()

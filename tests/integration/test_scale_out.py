@@ -1,0 +1,143 @@
+"""Scale-out on one machine: two gateway replicas in webhook mode and two Rasa servers sharing
+Redis (tracker and lock store), as in deploy/compose.yml. Also the webhook's secret check."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import secrets
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import redis
+
+from bot.delivery.service import SECRET_HEADER
+from bot.i18n.catalog import ContentCatalog
+from bot.supervisor import die_with_parent, rasa_argv
+from bot.topics import TOPIC_KEYS
+from tests.fake_telegram import FakeTelegram
+from tests.integration.conftest import GatewayProcess, start_gateway, stop_gateway
+from tests.integration.telegram_updates import callback, message
+from tests.stack import REPO_ROOT, Stack, free_port, model_path, wait_for
+
+PREFIX = "mbscale"
+SECRET = secrets.token_urlsafe(24)
+_update_ids = itertools.count(900_000_000)
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u200f", "")
+
+
+class Replicas:
+    def __init__(self, gateways: list[GatewayProcess], rasa_logs: list[str]) -> None:
+        self.gateways = gateways
+        self.rasa_logs = rasa_logs
+        self.urls = [
+            f"http://127.0.0.1:{g.env['WEBHOOK_PORT']}{g.env.get('WEBHOOK_PATH', '/telegram')}" for g in gateways
+        ]
+
+    def post(self, update: dict, replica: int, secret: str | None = SECRET) -> int:
+        update.setdefault("update_id", next(_update_ids))
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        return httpx.post(self.urls[replica % len(self.urls)], json=update, headers=headers, timeout=30).status_code
+
+
+@pytest.fixture(scope="module")
+def replicas(stack: Stack, fake_telegram: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
+    """Two Rasa servers and two webhook gateways on their own key prefix in the session's Redis."""
+    env = {**stack.env, "REDIS_PREFIX": PREFIX}
+    logs = tmp_path_factory.mktemp("scale-logs")
+    model = model_path()
+    rasa_urls, processes = [], []
+    for n in range(2):
+        port = free_port()
+        rasa_urls.append(f"http://127.0.0.1:{port}")
+        with (logs / f"rasa-{n}.log").open("ab") as out:
+            processes.append(
+                subprocess.Popen(
+                    rasa_argv(model, REPO_ROOT / "endpoints.yml", str(port), stack.rasa_token),
+                    cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                    preexec_fn=die_with_parent,
+                )
+            )  # fmt: skip
+    gateways: list[GatewayProcess] = []
+    try:
+        for url in rasa_urls:
+            status = f"{url}/status?{urlencode({'token': stack.rasa_token})}"
+            wait_for(
+                lambda s=status: b"model_file" in urllib.request.urlopen(s, timeout=2).read(), 300, "rasa", processes
+            )
+        for url in rasa_urls:
+            gateways.append(
+                start_gateway(
+                    stack, fake_telegram, REDIS_PREFIX=PREFIX, RASA_URL=url, TELEGRAM_MODE="webhook",
+                    WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(free_port()),
+                )
+            )  # fmt: skip
+        yield Replicas(gateways, [str(logs / f"rasa-{n}.log") for n in range(2)])
+    finally:
+        for gateway in gateways:
+            stop_gateway(gateway)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(30)
+        with redis.Redis.from_url(stack.redis_url) as client:
+            keys = list(client.scan_iter(f"{PREFIX}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+
+
+def test_the_webhook_refuses_requests_without_the_secret(replicas: Replicas) -> None:
+    update = message(7000, "hello")
+    assert replicas.post(dict(update), 0, secret=None) == 403
+    assert replicas.post(dict(update), 0, secret="wrong-secret-wrong-secret") == 403
+    url = replicas.urls[1]
+    assert httpx.post(url, content=b"not json", headers={SECRET_HEADER: SECRET}).status_code == 400
+    assert httpx.post(url, json={"no": "update_id"}, headers={SECRET_HEADER: SECRET}).status_code == 400
+
+
+def test_twenty_messages_in_two_seconds_for_one_chat_are_answered_in_order(
+    replicas: Replicas, fake_telegram: FakeTelegram, catalog: ContentCatalog
+) -> None:
+    user = 7100
+    topics = list(TOPIC_KEYS)[:20]
+    for n, topic in enumerate(topics):  # alternately to each replica, 0.1 s apart
+        assert replicas.post(callback(user, f"i:{topic}"), n) == 200
+        time.sleep(0.1)
+    # A duplicate delivery (Telegram retrying on the other replica) must not be answered again.
+    first = callback(user, f"i:{topics[0]}")
+    first["update_id"] = 899_999_999
+    assert replicas.post(dict(first), 0) == 200 and replicas.post(dict(first), 1) == 200
+    answers = fake_telegram.wait_for(user, 21, timeout=90)
+    time.sleep(2)
+    answers = fake_telegram.sent(user)
+    assert len(answers) == 21, [plain(a.text)[:30] for a in answers]
+    expected = [plain(catalog.render(f"{t}.answer", "en").text)[:40] for t in [*topics, topics[0]]]
+    out_of_order = [n for n, (a, e) in enumerate(zip(answers, expected, strict=True)) if e not in plain(a.text)]
+    assert out_of_order == [], [plain(a.text)[:40] for a in answers]
+    for log in replicas.rasa_logs:
+        text = Path(log).read_text(encoding="utf-8", errors="replace")
+        assert "LockError" not in text and "Traceback" not in text
+
+
+def test_two_hundred_chats_at_once_are_all_answered(replicas: Replicas, fake_telegram: FakeTelegram) -> None:
+    users = range(7200, 7400)
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(lambda u: replicas.post(message(u, "can I see a doctor without papers?"), u), users))
+    assert codes == [200] * len(users)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not all(fake_telegram.sent(u) for u in users):
+        time.sleep(0.5)
+    unanswered = [u for u in users if not fake_telegram.sent(u)]
+    assert unanswered == []
+    assert all(len(fake_telegram.sent(u)) == 1 for u in users)
