@@ -9,6 +9,7 @@ calls on ``Gateway`` and send back the ``Reply`` objects it returns.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ class Gateway:
         self.detector = detector
         self.eraser = eraser
         self.metrics = metrics or Metrics()
+        self._recording: set[asyncio.Task[None]] = set()
 
     def pseudonym(self, user: User) -> str:
         return self.pseudonyms(user.platform, user.id)
@@ -154,6 +156,8 @@ class Gateway:
         callback = callbacks.parse(data)
         if callback is None:
             return [self.renderer.menu(language)]
+        if callback.kind == "i" and callback.value in TOPIC_KEYS:
+            return self._answer_button(user, callback.value, language)
         if callback.kind == "i" and callback.value in ALL_INTENTS:
             return await self._ask_rasa(user, f"/{callback.value}", language)
         if callback.kind == "more":
@@ -269,6 +273,44 @@ class Gateway:
         return [self.renderer.text("error.unavailable", language, buttons=counsellor)]
 
     # -- Rasa --------------------------------------------------------------------------------
+
+    def _answer_button(self, user: User, topic: str, language: str) -> list[Reply]:
+        """A topic button: every topic has exactly one answer (data/rules/topics.yml), so the
+        reply needs no dialogue prediction. The turn is still written to Rasa's tracker, in the
+        background, so that the transcript and the topics on a counsellor's card include it."""
+        started = time.perf_counter()
+        replies = [self.renderer.answer(topic, language)]
+        self.metrics.replies_from_rasa([{"custom": {"type": "answer", "topic": topic}}], language)
+        self.metrics.reply_seconds.labels("button").observe(time.perf_counter() - started)
+        task = asyncio.create_task(self._record_turn(self.pseudonym(user), topic, language))
+        self._recording.add(task)
+        task.add_done_callback(self._recording.discard)
+        return replies
+
+    async def _record_turn(self, sender: str, topic: str, language: str) -> None:
+        text = f"/{topic}"
+        events = [
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": {"text": text, "intent": {"name": topic, "confidence": 1.0}, "entities": []},
+                "input_channel": "rest",
+                "metadata": {"language": language},
+            },
+            {"event": "action", "name": f"utter_{topic}"},
+            {"event": "bot", "data": {"custom": {"type": "answer", "topic": topic}}},
+            {"event": "action", "name": "action_listen"},
+        ]
+        try:
+            await self.rasa.append_events(sender, events)
+        except RasaError as exc:
+            # The user has the answer; only the conversation's record misses one turn.
+            logger.warning("could not record a button turn in Rasa's tracker: %s", type(exc).__name__)
+
+    async def drain(self) -> None:
+        """Wait for background tracker writes (tests, shutdown)."""
+        if self._recording:
+            await asyncio.gather(*self._recording, return_exceptions=True)
 
     async def _ask_rasa(self, user: User, message: str, language: str) -> list[Reply]:
         started = time.perf_counter()

@@ -119,6 +119,7 @@ class Stack:
         prefix: str = "mbtest",
         model: str | None = None,
         timeout: float = 300,
+        extra_env: dict[str, str] | None = None,
     ) -> Stack:
         model = model or model_path()
         logs = Path(tempfile.mkdtemp(prefix="mb-stack-logs-"))
@@ -134,6 +135,7 @@ class Stack:
                 "RASA_URL": f"http://127.0.0.1:{rasa_port}",
                 "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
                 "DATA_TTL_DAYS": "1",
+                **(extra_env or {}),
             }
         )
         if not redis_env(env):

@@ -70,6 +70,20 @@ async def test_asking_for_a_counsellor_runs_the_action_and_records_the_request(
     assert request.topics == ["healthcare_access"]
 
 
+async def test_a_topic_button_is_recorded_so_the_counsellor_sees_it(gateway: Gateway, catalog: ContentCatalog) -> None:
+    user = User("tg", "e2e-button-record", "fa")
+    replies = await gateway.button(user, "i:detention")
+    assert plain(catalog.render("detention.answer", "fa").text)[:40] in plain(replies[0].text)
+    await gateway.drain()
+    replies = await gateway.text(user, "آیا بدون مدارک میتونم پیش دکتر برم؟")
+    tracker = await gateway.rasa.tracker(gateway.pseudonym(user))
+    intents = [e["parse_data"]["intent"]["name"] for e in tracker["events"] if e["event"] == "user"]
+    assert intents == ["detention", "healthcare_access"]
+    replies = await gateway.request_counsellor(user)
+    request = await gateway.handoff_requests.get(gateway.pseudonym(user))
+    assert request is not None and sorted(request.topics) == ["detention", "healthcare_access"]
+
+
 async def test_every_key_the_stack_writes_expires(gateway: Gateway, redis_client, stack: Stack) -> None:
     user = User("tg", "e2e-ttl", "en")
     await gateway.button(user, "l:en")

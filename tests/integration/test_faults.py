@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import time
+import urllib.request
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
 import redis
 
+from bot.gateway import User
 from bot.i18n.catalog import ContentCatalog
 from tests.fake_telegram import FakeTelegram
 from tests.integration.conftest import (
@@ -25,7 +27,7 @@ from tests.integration.conftest import (
     wait_group,
 )
 from tests.integration.telegram_updates import callback, group_callback, group_message, message
-from tests.stack import RedisServer, Stack
+from tests.stack import PYTHON, RedisServer, Stack, wait_for
 from tests.tcp_proxy import TcpProxy
 
 QUESTION = "can I see a doctor without papers?"
@@ -147,3 +149,24 @@ def test_a_gateway_killed_mid_update_answers_it_exactly_once_after_restart(
     fake.wait_for(user, 1, timeout=60)
     time.sleep(3)
     assert len(fake.sent(user)) == 1
+
+
+async def test_action_server_down_gets_a_graceful_answer(gateway, stack: Stack, catalog: ContentCatalog) -> None:  # type: ignore[no-untyped-def]
+    """Rasa answers topics by itself; what needs the action server (asking back, the counsellor
+    request) must still get a sensible reply while it is down, and work again once it is back."""
+    actions = stack.processes["actions"]
+    actions.terminate()
+    actions.wait(15)
+    user = User("tg", "fault-actions", "en")
+    try:
+        answer = await gateway.text(user, "can I see a doctor without papers?")
+        assert plain(catalog.render("healthcare_access.answer", "en").text)[:40] in plain(answer[0].text)
+        for text in ("qwzx vbnm plk", "I want to talk to a counsellor"):
+            replies = await gateway.text(user, text)
+            assert replies and all(r.text.strip() for r in replies), text
+    finally:
+        stack.spawn("actions", [PYTHON, "-m", "actions"])
+        health = stack.action_url.replace("/webhook", "/health")
+        wait_for(lambda: urllib.request.urlopen(health, timeout=2).status == 200, 60, "action server")
+    replies = await gateway.text(user, "I want to talk to a counsellor")
+    assert [b.data for row in replies[0].buttons for b in row] == ["h:share", "h:noshare"]

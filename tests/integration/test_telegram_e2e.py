@@ -161,4 +161,19 @@ def test_metrics_count_by_language_and_topic_without_personal_data(
         time.sleep(0.2)
     assert 'bot_messages_total{kind="text",language="fa"}' in exposition
     assert "bot_reply_seconds_bucket" in exposition and "bot_handoff_requests_total" in exposition
-    assert str(user) not in exposition and "دکتر" not in exposition
+    # Label values are closed sets (numbers elsewhere are sums and counts, which may hold any digits).
+    labels = set(re.findall(r'="([^"]*)"', exposition))
+    assert str(user) not in labels and "دکتر" not in exposition
+
+
+def test_an_edited_question_is_answered_as_corrected(
+    telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, catalog: ContentCatalog
+) -> None:
+    user = 5950
+    first = message(user, "qwzx")
+    fake_telegram.push(first)
+    fake_telegram.wait_for(user, 1)
+    edited = {**first["message"], "text": "can I see a doctor without papers?", "edit_date": int(time.time())}
+    fake_telegram.push({"edited_message": edited})
+    answer = fake_telegram.wait_for(user, 2)[1]
+    assert plain(catalog.render("healthcare_access.answer", "en").text)[:50] in plain(answer.text)

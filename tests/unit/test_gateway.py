@@ -84,10 +84,20 @@ async def test_users_cannot_inject_intents(gateway: Gateway, rasa: ScriptedRasa)
     assert not rasa.received[-1]["message"].startswith("/")
 
 
-async def test_button_sends_the_intent_without_nlu(gateway: Gateway, rasa: ScriptedRasa) -> None:
+async def test_a_topic_button_is_answered_at_once_and_recorded_in_the_tracker(
+    gateway: Gateway, rasa: ScriptedRasa
+) -> None:
     replies = await gateway.button(USER, "i:return_options")
-    assert rasa.received[-1]["message"] == "/return_options"
     assert "IOM" in replies[0].text
+    await gateway.drain()
+    events = rasa.received[-1]
+    assert [e["event"] for e in events] == ["user", "action", "bot", "action"]
+    assert events[0]["parse_data"]["intent"]["name"] == "return_options"
+
+
+async def test_other_intent_buttons_go_to_rasa_without_nlu(gateway: Gateway, rasa: ScriptedRasa) -> None:
+    await gateway.button(USER, "i:greet")
+    assert rasa.received[-1]["message"] == "/greet"
 
 
 async def test_unknown_intent_in_a_button_goes_to_the_menu(gateway: Gateway, rasa: ScriptedRasa) -> None:
