@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 MAX_NLU_CHARS = 2000
 
 
+# Tracker writes for button turns running at once (see Gateway._answer_button).
+RECORDING_CONCURRENCY = 4
+
 # Without the dialogue (degraded mode) there is no clarifying question: answer only when sure.
 DEGRADED_MIN_CONFIDENCE = 0.6
 
@@ -85,6 +88,9 @@ class Gateway:
         self.eraser = eraser
         self.metrics = metrics or Metrics()
         self._recording: set[asyncio.Task[None]] = set()
+        # Background tracker writes share Rasa with the messages people are waiting for: a few at
+        # a time, so that a burst of button presses cannot flood Rasa with concurrent requests.
+        self._recording_slots = asyncio.Semaphore(RECORDING_CONCURRENCY)
 
     def pseudonym(self, user: User) -> str:
         return self.pseudonyms(user.platform, user.id)
@@ -276,8 +282,8 @@ class Gateway:
 
     def _answer_button(self, user: User, topic: str, language: str) -> list[Reply]:
         """A topic button: every topic has exactly one answer (data/rules/topics.yml), so the
-        reply needs no dialogue prediction. The turn is still written to Rasa's tracker, in the
-        background, so that the transcript and the topics on a counsellor's card include it."""
+        reply needs no dialogue prediction. The intent still goes to Rasa, in the background, so
+        that the tracker, the transcript and the topics on a counsellor's card include it."""
         started = time.perf_counter()
         replies = [self.renderer.answer(topic, language)]
         self.metrics.replies_from_rasa([{"custom": {"type": "answer", "topic": topic}}], language)
@@ -288,21 +294,13 @@ class Gateway:
         return replies
 
     async def _record_turn(self, sender: str, topic: str, language: str) -> None:
-        text = f"/{topic}"
-        events = [
-            {
-                "event": "user",
-                "text": text,
-                "parse_data": {"text": text, "intent": {"name": topic, "confidence": 1.0}, "entities": []},
-                "input_channel": "rest",
-                "metadata": {"language": language},
-            },
-            {"event": "action", "name": f"utter_{topic}"},
-            {"event": "bot", "data": {"custom": {"type": "answer", "topic": topic}}},
-            {"event": "action", "name": "action_listen"},
-        ]
+        # The same "/intent" message as before, only nobody waits for it: Rasa runs its rule,
+        # the tracker gets the turn exactly as if the user had waited, the reply is dropped.
+        # (Rasa's /tracker/events API would skip the prediction but costs more: it validates
+        # every request against a large JSON schema.)
         try:
-            await self.rasa.append_events(sender, events)
+            async with self._recording_slots:
+                await self.rasa.send(sender, f"/{topic}", {"language": language})
         except RasaError as exc:
             # The user has the answer; only the conversation's record misses one turn.
             logger.warning("could not record a button turn in Rasa's tracker: %s", type(exc).__name__)

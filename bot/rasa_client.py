@@ -45,11 +45,6 @@ class RasaClient:
             raise RasaError("unexpected answer from Rasa's /model/parse")
         return data
 
-    async def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
-        """Add events to a conversation without running the dialogue (Rasa's HTTP API)."""
-        params = {**self._params(), "include_events": "NONE"}
-        await self._request("POST", f"/conversations/{sender}/tracker/events", json=events, params=params)
-
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation as Rasa stored it (for the transcript a user agreed to share)."""
         data = await self._request("GET", f"/conversations/{sender}/tracker", params=self._params())

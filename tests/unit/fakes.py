@@ -38,8 +38,6 @@ class ScriptedRasa:
             return httpx.Response(200, json={"model_file": "x.tar.gz"})
         body = json.loads(request.content)
         self.received.append(body)
-        if request.url.path.endswith("/tracker/events"):
-            return httpx.Response(200, json={})
         intent = self.intent_for(body["message"])
         sender = body["sender"]
         if intent == "nlu_fallback":
