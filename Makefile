@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
 .PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help \
-	content-check coverage preview nlu-report
+	content-check coverage preview nlu-report profile
 
 help:
 	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
@@ -73,6 +73,10 @@ test: lint content-check model rasa-validate
 
 bench: catalogs model
 	$(PY) scripts/bench.py --model "$$($(PY) scripts/model.py)"
+
+# Where Rasa's time goes under load (needs py-spy on PATH or PY_SPY; not a bot dependency).
+profile: catalogs model
+	$(PY) scripts/profile_rasa.py --model "$$($(PY) scripts/model.py)"
 
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
