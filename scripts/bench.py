@@ -80,6 +80,13 @@ async def load(
     return len(texts) / (time.perf_counter() - started), latencies
 
 
+def sample_texts(count: int, seed: int = 7) -> list[str]:
+    """``count`` messages drawn from the NLU data of all languages (the same ones on every run)."""
+    rng = random.Random(seed)
+    examples = [t for texts in read_nlu_examples(ROOT / "data" / "nlu").values() for t in texts]
+    return [rng.choice(examples) for _ in range(count)]
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else float("nan")
 
@@ -161,10 +168,8 @@ def main() -> int:
     parser.add_argument("--rasa-workers", type=int, default=1, help="Sanic workers of the stack's Rasa (SANIC_WORKERS)")
     args = parser.parse_args()
 
-    rng = random.Random(7)
-    examples = [t for texts in read_nlu_examples(ROOT / "data" / "nlu").values() for t in texts]
-    texts = [rng.choice(examples) for _ in range(args.messages)]
-    buttons = [rng.choice(TOPIC_KEYS) for _ in range(args.messages)]
+    texts = sample_texts(args.messages)
+    buttons = [random.Random(7).choice(TOPIC_KEYS) for _ in range(args.messages)]
 
     training = float("nan")
     if not args.no_train:
