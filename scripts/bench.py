@@ -9,7 +9,9 @@ Measured, in this order, on this machine:
      sharing the Redis lock store), driven through the gateway's pipeline in this process
      (language detection, Redis, Rasa, rendering from the catalogs); inline-button callbacks
      for topics are answered by the gateway and written to Rasa's tracker in the background.
-Free text: N messages drawn from the NLU data of all languages, C concurrent senders, many users.
+Free text: N messages drawn from the NLU data of all languages, C concurrent senders, many users
+(the most the side can do), then the same messages sent at a steady rate (open loop, as users
+send them: the latency a user sees at that load).
 Prints a table with ratios (stack / stock; for latency and memory lower is better).
 Numbers on a shared machine are noisy: compare the ratios, run twice if in doubt.
 Telegram I/O is not included on either side (the gateway's delivery is tested in tests/).
@@ -80,6 +82,28 @@ async def load(
     return len(texts) / (time.perf_counter() - started), latencies
 
 
+async def paced(
+    send: Callable[[int, str], Awaitable[None]], texts: list[str], rate: float
+) -> tuple[float, list[float]]:
+    """Open loop: a new message every 1/``rate`` s whether or not earlier ones were answered, as
+    users send them. Returns (messages/s achieved, latencies in ms). Unlike ``load``, latencies
+    here include no queueing behind the load generator's own senders."""
+    latencies: list[float] = []
+
+    async def one(index: int, text: str) -> None:
+        started = time.perf_counter()
+        await send(index, text)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    tasks = []
+    started = time.perf_counter()
+    for index, text in enumerate(texts):
+        await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
+        tasks.append(asyncio.create_task(one(index, text)))
+    await asyncio.gather(*tasks)
+    return len(texts) / (time.perf_counter() - started), latencies
+
+
 def sample_texts(count: int, seed: int = 7) -> list[str]:
     """``count`` messages drawn from the NLU data of all languages (the same ones on every run)."""
     rng = random.Random(seed)
@@ -92,7 +116,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def measure(
-    stack: Stack, side: str, texts: list[str], buttons: list[str], concurrency: int, users: int
+    stack: Stack, side: str, texts: list[str], buttons: list[str], concurrency: int, users: int, steady_rate: float
 ) -> dict[str, dict[str, float]]:
     """Free text and buttons against one side: "stock" (Rasa's REST webhook) or "stack" (the gateway)."""
     results: dict[str, dict[str, float]] = {}
@@ -129,6 +153,10 @@ async def measure(
                 f"  {side} {kind}: {rate:.1f} msg/s, p50 {results[kind]['p50']:.0f} ms, p95 {results[kind]['p95']:.0f} ms",
                 file=sys.stderr,
             )
+        # The issue's target: free text *sustained* at a steady rate, with its p95 latency.
+        rate, latencies = await paced(text_fn, texts, steady_rate)
+        results["steady"] = {"rate": rate, "p50": pct(latencies, 50), "p95": pct(latencies, 95)}
+        print(f"  {side} steady: {rate:.1f} msg/s, p95 {results['steady']['p95']:.0f} ms", file=sys.stderr)
     await redis.close()
     return results
 
@@ -164,6 +192,7 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--steady-rate", type=float, default=30.0, help="free text sent at this steady rate (msg/s)")
     parser.add_argument("--no-train", action="store_true", help="skip measuring training time")
     parser.add_argument("--rasa-workers", type=int, default=1, help="Sanic workers of the stack's Rasa (SANIC_WORKERS)")
     args = parser.parse_args()
@@ -189,7 +218,9 @@ def main() -> int:
             stack = Stack.start(server.url, prefix=f"mbbench{side}", model=str(ROOT / args.model), extra_env=extra)
             cold[side] = time.perf_counter() - started
             try:
-                results[side] = asyncio.run(measure(stack, side, texts, buttons, args.concurrency, args.users))
+                results[side] = asyncio.run(
+                    measure(stack, side, texts, buttons, args.concurrency, args.users, args.steady_rate)
+                )
                 rss[side] = {name: tree_rss_mb(p.pid) for name, p in stack.processes.items()}
             finally:
                 stack.stop()
@@ -207,6 +238,21 @@ def main() -> int:
         ("free text, msg/s", results["stack"]["text"]["rate"], results["stock"]["text"]["rate"]),
         ("free text, p50 ms", results["stack"]["text"]["p50"], results["stock"]["text"]["p50"]),
         ("free text, p95 ms", results["stack"]["text"]["p95"], results["stock"]["text"]["p95"]),
+        (
+            f"free text sent at a steady {args.steady_rate:g} msg/s: achieved msg/s",
+            results["stack"]["steady"]["rate"],
+            results["stock"]["steady"]["rate"],
+        ),
+        (
+            f"free text at {args.steady_rate:g} msg/s, p50 ms",
+            results["stack"]["steady"]["p50"],
+            results["stock"]["steady"]["p50"],
+        ),
+        (
+            f"free text at {args.steady_rate:g} msg/s, p95 ms",
+            results["stack"]["steady"]["p95"],
+            results["stock"]["steady"]["p95"],
+        ),
         ("button, msg/s", results["stack"]["button"]["rate"], results["stock"]["button"]["rate"]),
         ("button, p50 ms", results["stack"]["button"]["p50"], results["stock"]["button"]["p50"]),
         ("button, p95 ms", results["stack"]["button"]["p95"], results["stock"]["button"]["p95"]),

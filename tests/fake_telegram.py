@@ -14,6 +14,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.acked_up_to = 0
         self.polls = 0  # getUpdates calls (not recorded in calls: there are too many)
+        self.open_polls = 0  # getUpdates calls being held open (long polling) right now
         self.forum = False  # whether the counsellors' group has topics
 
     @property
@@ -125,6 +127,13 @@ class FakeTelegram:
         with self._lock:
             return len(self._updates)
 
+    def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"fake Bot API: timed out waiting until {what}")
+            time.sleep(0.02)
+
     # -- the bot's side -----------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -146,7 +155,11 @@ class FakeTelegram:
             )  # fmt: skip
         if method == "getUpdates":
             self.polls += 1
-            return web.json_response({"ok": True, "result": await self._get_updates(params)})
+            self.open_polls += 1
+            try:
+                return web.json_response({"ok": True, "result": await self._get_updates(params)})
+            finally:
+                self.open_polls -= 1
         result = self._result(method, params)
         with self._lock:
             self.calls.append(Call(method, params, result=result))

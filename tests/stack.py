@@ -116,12 +116,15 @@ class Stack:
         cls,
         redis_url: str,
         *,
-        prefix: str = "mbtest",
+        prefix: str | None = None,
         model: str | None = None,
         timeout: float = 300,
         extra_env: dict[str, str] | None = None,
     ) -> Stack:
         model = model or model_path()
+        # A prefix of its own per run: keys left by an interrupted run, or a second run at the
+        # same time (a developer's and CI's), cannot change what this run sees.
+        prefix = prefix or f"mbtest{secrets.token_hex(3)}"
         logs = Path(tempfile.mkdtemp(prefix="mb-stack-logs-"))
         rasa_port, action_port = free_port(), free_port()
         env = stack_env(

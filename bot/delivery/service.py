@@ -103,6 +103,7 @@ class TelegramService:
     async def poll(self) -> None:
         """Long polling. An update is acknowledged (the next offset) only once it is stored."""
         await call_api(self.bot, "deleteWebhook", {"drop_pending_updates": False})
+        logger.info("long polling for updates")
         offset: int | None = None
         delay = 1.0
         while True:

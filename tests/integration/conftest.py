@@ -119,7 +119,9 @@ def start_gateway(stack: Stack, fake: FakeTelegram, **env: str) -> GatewayProces
                 return httpx.get(f"http://127.0.0.1:{full_env['WEBHOOK_PORT']}/healthz", timeout=1).status_code == 200
             except httpx.HTTPError:
                 return False
-        return bool(fake.sent(method="setMyCommands")) and fake.polls > polls
+        # This process's own log line, not just any poll: another gateway sharing the fake Bot
+        # API (paused or not) must not make this one look ready.
+        return "long polling for updates" in log.read_text(errors="replace") and fake.polls > polls
 
     while not ready():
         if process.poll() is not None or time.monotonic() > deadline:

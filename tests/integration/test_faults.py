@@ -46,6 +46,10 @@ def private_gateway(
     rasa = urlparse(stack.rasa_url)
     proxy = TcpProxy(rasa.hostname or "127.0.0.1", rasa.port or 5005)
     os.kill(telegram_gateway.process.pid, signal.SIGSTOP)
+    # A poll the paused gateway had already sent would still be answered, with updates meant for
+    # this test's gateway, which it would then handle against the session's Redis after SIGCONT.
+    time.sleep(0.2)
+    fake_telegram.wait_until(lambda: fake_telegram.open_polls == 0, "the paused gateway's last poll returned")
     gateway = start_gateway(
         stack,
         fake_telegram,
@@ -57,10 +61,14 @@ def private_gateway(
     try:
         yield gateway, server, proxy
     finally:
-        stop_gateway(gateway)
-        proxy.close()
-        server.stop()
-        os.kill(telegram_gateway.process.pid, signal.SIGCONT)
+        try:
+            # What this test pushed is acknowledged before the session's gateway polls again.
+            fake_telegram.wait_until(lambda: fake_telegram.pending_updates() == 0, "all updates were acknowledged")
+        finally:
+            stop_gateway(gateway)
+            proxy.close()
+            server.stop()
+            os.kill(telegram_gateway.process.pid, signal.SIGCONT)
 
 
 def test_rasa_down_gets_a_localised_answer_and_the_counsellor_option_still_works(

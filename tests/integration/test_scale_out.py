@@ -28,7 +28,6 @@ from tests.integration.conftest import GatewayProcess, start_gateway, stop_gatew
 from tests.integration.telegram_updates import callback, message
 from tests.stack import REPO_ROOT, Stack, free_port, model_path, wait_for
 
-PREFIX = "mbscale"
 SECRET = secrets.token_urlsafe(24)
 _update_ids = itertools.count(900_000_000)
 
@@ -54,7 +53,8 @@ class Replicas:
 @pytest.fixture(scope="module")
 def replicas(stack: Stack, fake_telegram: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
     """Two Rasa servers and two webhook gateways on their own key prefix in the session's Redis."""
-    env = {**stack.env, "REDIS_PREFIX": PREFIX}
+    prefix = f"{stack.prefix}scale"
+    env = {**stack.env, "REDIS_PREFIX": prefix}
     logs = tmp_path_factory.mktemp("scale-logs")
     model = model_path()
     rasa_urls, processes = [], []
@@ -79,7 +79,7 @@ def replicas(stack: Stack, fake_telegram: FakeTelegram, tmp_path_factory: pytest
         for url in rasa_urls:
             gateways.append(
                 start_gateway(
-                    stack, fake_telegram, REDIS_PREFIX=PREFIX, RASA_URL=url, TELEGRAM_MODE="webhook",
+                    stack, fake_telegram, REDIS_PREFIX=prefix, RASA_URL=url, TELEGRAM_MODE="webhook",
                     WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(free_port()),
                 )
             )  # fmt: skip
@@ -92,7 +92,7 @@ def replicas(stack: Stack, fake_telegram: FakeTelegram, tmp_path_factory: pytest
         for process in processes:
             process.wait(30)
         with redis.Redis.from_url(stack.redis_url) as client:
-            keys = list(client.scan_iter(f"{PREFIX}:*", count=1000))
+            keys = list(client.scan_iter(f"{prefix}:*", count=1000))
             if keys:
                 client.delete(*keys)
 
