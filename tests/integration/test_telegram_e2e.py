@@ -7,24 +7,45 @@ import html
 import itertools
 import re
 import time
+import unicodedata
 
 import httpx
 
 from bot.i18n.catalog import ContentCatalog
-from bot.i18n.languages import SUPPORTED_LANGUAGES, native_name
+from bot.i18n.checks import html_problems
+from bot.i18n.languages import SUPPORTED_LANGUAGES, is_rtl, native_name
 from tests.fake_telegram import FakeTelegram
 from tests.integration.conftest import GatewayProcess
 from tests.integration.telegram_updates import STICKER, VOICE, callback, message
 
+# "Can I see a doctor without papers?" as people write it, in every language (none of these is
+# a training example).
 QUESTIONS = {
     "en": "can I see a doctor without papers?",
+    "nl": "kan ik zonder papieren naar de dokter?",
+    "fr": "est-ce que je peux voir un médecin sans papiers ?",
+    "es": "¿puedo ir al médico sin papeles?",
     "ar": "بدون اوراق هل اقدر اروح للدكتور",
     "fa": "آیا بدون مدارک میتونم پیش دکتر برم؟",
+    "ps": "ایا زه بې اسنادو ډاکټر ته تللی شم؟",
+    "ckb": "دەتوانم بەبێ بەڵگەنامە بچمە لای دکتۆر؟",
+    "ti": "ብዘይ ወረቐት ናብ ሓኪም ክኸይድ ይኽእል ድየ?",
+    "so": "miyaan u tagi karaa dhakhtar anigoo aan waraaqo haysan?",
+    "tr": "kağıtsız doktora gidebilir miyim?",
+    "ru": "могу ли я пойти к врачу без документов?",
 }
 
 
 def plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u200f", "")
+
+
+def first_direction(line: str) -> str | None:
+    """The direction Telegram gives a line: that of its first strong character (RLM included)."""
+    for char in re.sub(r"<[^>]+>", "", line):
+        if unicodedata.bidirectional(char) in ("L", "R", "AL"):
+            return unicodedata.bidirectional(char)
+    return None
 
 
 def buttons(call) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -50,15 +71,26 @@ def test_onboarding_greets_in_the_app_language_and_offers_every_language(
     assert fake_telegram.sent(method="answerCallbackQuery")
 
 
-def test_a_question_in_three_languages(
+def test_a_question_in_every_language_gets_a_sourced_dated_answer_in_that_language(
     telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, catalog: ContentCatalog
 ) -> None:
-    for offset, (language, question) in enumerate(QUESTIONS.items()):
-        user = 5100 + offset
-        fake_telegram.push(message(user, question, language_code=None))
+    assert sorted(QUESTIONS) == sorted(SUPPORTED_LANGUAGES)
+    topic = catalog.topics["healthcare_access"]
+    users = {language: 5100 + offset for offset, language in enumerate(QUESTIONS)}
+    for language, question in QUESTIONS.items():  # new users; Telegram says nothing of their language
+        fake_telegram.push(message(users[language], question, language_code=None))
+    for language, user in users.items():
         (answer,) = fake_telegram.wait_for(user, 1)
-        expected = plain(catalog.render("healthcare_access.answer", language).text)
-        assert expected[:50] in plain(answer.text), language
+        expected = catalog.render("healthcare_access.answer", language)
+        assert expected.language == language, f"healthcare_access is not translated into {language}"
+        assert plain(expected.text)[:50] in plain(answer.text), language
+        # Its source and the date it was last checked, in the language's own date format.
+        assert catalog.format_date(topic.checked, language) in answer.text, language
+        assert all(html.escape(source) in answer.text for source in topic.sources), language
+        # What Telegram's HTML parser accepts; right-to-left lines start right-to-left.
+        assert answer.params["parse_mode"] == "HTML" and not html_problems(answer.text), language
+        if is_rtl(language):
+            assert all(first_direction(line) in ("R", "AL", None) for line in answer.text.split("\n")), language
         assert "i:mental_health" in [d for _, d in buttons(answer)], language
         assert fake_telegram.sent(user, "sendChatAction")
 
