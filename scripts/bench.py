@@ -173,6 +173,23 @@ def tree_rss_mb(pid: int) -> float:
     return total
 
 
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its children now: pages shared between forked
+    Sanic workers (TensorFlow and the rest of Rasa, imported before the fork) count once, where
+    a sum of RSS counts them in every worker."""
+    total = 0.0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) / 1024
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += tree_pss_mb(int(child))
+    except OSError:
+        pass
+    return total
+
+
 def train_time(model_dir: Path) -> float:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
     rasa = str(Path(sys.executable).with_name("rasa"))
@@ -222,6 +239,7 @@ def main() -> int:
                     measure(stack, side, texts, buttons, args.concurrency, args.users, args.steady_rate)
                 )
                 rss[side] = {name: tree_rss_mb(p.pid) for name, p in stack.processes.items()}
+                rss[side]["pss"] = sum(tree_pss_mb(p.pid) for p in stack.processes.values())
             finally:
                 stack.stop()
                 stack.delete_keys()
@@ -260,6 +278,11 @@ def main() -> int:
         ("peak RSS Rasa (all workers), MB", rss["stack"]["rasa"], rss["stock"]["rasa"]),
         ("peak RSS action server, MB", rss["stack"]["actions"], rss["stock"]["actions"]),
         ("peak RSS total (stack: + gateway and load generator), MB", stack_total, stock_total),
+        (
+            "PSS after the load: Rasa + action server (+ gateway and load generator), MB",
+            rss["stack"]["pss"] + tree_pss_mb(os.getpid()),
+            rss["stock"]["pss"],
+        ),
     ]
     print(
         f"\n{args.messages} messages, {args.concurrency} concurrent senders, {args.users} users; "
