@@ -25,7 +25,7 @@ from bot.rasa_client import RasaClient
 from bot.render import ReplyRenderer
 from bot.replies import Reply
 from bot.state.erase import Eraser
-from bot.state.language import LanguageStore
+from bot.state.language import Languages, LanguageStore
 from bot.topics import ALL_INTENTS, TOPIC_KEYS
 
 logger = logging.getLogger(__name__)
@@ -96,9 +96,12 @@ class Gateway:
         return self.pseudonyms(user.platform, user.id)
 
     async def language_of(self, user: User) -> str:
-        """Stored choice, else the client's language if we serve it, else the default."""
-        stored = await self.languages.get(self.pseudonym(user))
-        return stored or resolve(user.language_code) or self.default_language
+        """The language of the conversation (the last answer's), else the user's choice, else
+        the client's language if we serve it, else the default."""
+        return self._current(user, await self.languages.get(self.pseudonym(user)))
+
+    def _current(self, user: User, languages: Languages) -> str:
+        return languages.conversation or languages.chosen or resolve(user.language_code) or self.default_language
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -134,27 +137,29 @@ class Gateway:
     async def _language_for_text(self, user: User, text: str) -> LanguageChoice:
         """The language to answer this text in (the rule is in README "Languages").
 
-        A stored choice or the client's language, unless the text is a real sentence (2+ words)
-        that the detector confidently puts in another supported language: then we answer in
-        that language. Someone who never chose a language adopts it silently; someone who chose
-        gets a one-tap "keep" button. Short or ambiguous texts ("ok", "?") never change it.
-        Text confidently in a language we do not support gets English and the picker.
+        The conversation's language (see `language_of`), unless the text is a real sentence
+        (2+ words) that the detector confidently puts in another supported language: then we
+        answer in that language, and the conversation goes on in it. Someone who never chose a
+        language adopts it silently; someone who chose another gets a one-tap "keep" button.
+        Short or ambiguous texts ("ok", "?") never change it. Text confidently in a language we
+        do not support gets English and the picker.
         """
         pseudonym = self.pseudonym(user)
-        stored = await self.languages.get(pseudonym)
-        current = stored or resolve(user.language_code) or self.default_language
-        if self.detector is None:
-            return LanguageChoice(current)
-        detection = self.detector.detect(text)
-        if detection.language == OTHER:
+        languages = await self.languages.get(pseudonym)
+        current = self._current(user, languages)
+        detection = self.detector.detect(text) if self.detector is not None else None
+        if detection is not None and detection.language == OTHER:
             unsupported = detection.margin >= UNSUPPORTED_MARGIN
             return LanguageChoice(current, unsupported=unsupported)
-        if detection.language is None or detection.language == current:
-            return LanguageChoice(current)
-        if stored is None:
-            await self.languages.set(pseudonym, detection.language)
-            return LanguageChoice(detection.language)
-        return LanguageChoice(detection.language, offer_keep=True)
+        choice = LanguageChoice(current)
+        if detection is not None and detection.language not in (None, current):
+            choice = LanguageChoice(detection.language, offer_keep=detection.language != languages.chosen)
+            if languages.chosen is None:
+                await self.languages.choose(pseudonym, detection.language)
+                choice = LanguageChoice(detection.language)
+        if choice.language != languages.conversation:
+            await self.languages.answered_in(pseudonym, choice.language)
+        return choice
 
     async def button(self, user: User, data: str | None) -> list[Reply]:
         language = await self.language_of(user)
@@ -207,7 +212,7 @@ class Gateway:
 
     async def choose_language(self, user: User, code: str) -> list[Reply]:
         language = resolve(code) or self.default_language
-        await self.languages.set(self.pseudonym(user), language)
+        await self.languages.choose(self.pseudonym(user), language)
         return [self.renderer.text("language.changed", language), self.renderer.menu(language)]
 
     async def menu(self, user: User) -> list[Reply]:

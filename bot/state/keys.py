@@ -16,6 +16,9 @@ class Keys:
     def language(self, pseudonym: str) -> str:
         return f"{self.prefix}:lang:{pseudonym}"
 
+    def conversation_language(self, pseudonym: str) -> str:
+        return f"{self.prefix}:convlang:{pseudonym}"
+
     def handoff_request(self, pseudonym: str) -> str:
         return f"{self.prefix}:handoff:request:{pseudonym}"
 
@@ -90,6 +93,7 @@ class Keys:
         """Every key named after this user (the Rasa lock expires on its own within seconds)."""
         return [
             self.language(pseudonym),
+            self.conversation_language(pseudonym),
             self.handoff_request(pseudonym),
             self.fallback_memory(pseudonym),
             self.tracker(pseudonym),

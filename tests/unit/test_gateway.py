@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import build_gateway
 from bot.gateway import Gateway, User
+from bot.state.keys import Keys
 from tests.conftest import make_settings
 from tests.unit.fakes import ScriptedRasa
 
@@ -69,7 +70,27 @@ async def test_a_chosen_language_is_kept_but_a_switch_is_offered(gateway: Gatewa
     assert rasa.received[-1]["metadata"] == {"language": "fa"}
     keep = replies[-1].buttons[0][0]
     assert keep.data == "l:fa"
-    assert await gateway.language_of(user) == "en"
+    assert (await gateway.languages.get(gateway.pseudonym(user))).chosen == "en"
+
+
+async def test_the_conversation_goes_on_in_the_language_of_the_last_question(
+    gateway: Gateway, rasa: ScriptedRasa, fake_redis
+) -> None:  # type: ignore[no-untyped-def]
+    user = User("tg", 10, "en")
+    await gateway.button(user, "l:so")
+    await gateway.text(user, "¿puedo ir al médico sin papeles?")
+    # The buttons under that Spanish answer, and an "ok", answer in Spanish, not in Somali.
+    assert (await gateway.button(user, "i:return_options"))[0].language == "es"
+    await gateway.text(user, "ok")
+    assert rasa.received[-1]["metadata"] == {"language": "es"}
+    # A second Spanish question is not offered "keep Spanish" again.
+    replies = await gateway.text(user, "¿y si no tengo pasaporte para volver?")
+    assert not any(b.data.startswith("l:") for r in replies for row in r.buttons for b in row)
+    # The conversation language lapses after an hour without messages; the choice stays.
+    key = Keys("mbtest").conversation_language(gateway.pseudonym(user))
+    assert 0 < await fake_redis.ttl(key) <= 3600
+    await fake_redis.delete(key)
+    assert await gateway.language_of(user) == "so"
 
 
 async def test_short_messages_never_flip_the_language(gateway: Gateway, rasa: ScriptedRasa) -> None:
