@@ -151,15 +151,16 @@ class Gateway:
         if detection is not None and detection.language == OTHER:
             unsupported = detection.margin >= UNSUPPORTED_MARGIN
             return LanguageChoice(current, unsupported=unsupported)
-        choice = LanguageChoice(current)
-        if detection is not None and detection.language not in (None, current):
-            choice = LanguageChoice(detection.language, offer_keep=detection.language != languages.chosen)
-            if languages.chosen is None:
-                await self.languages.choose(pseudonym, detection.language)
-                choice = LanguageChoice(detection.language)
-        if choice.language != languages.conversation:
-            await self.languages.answered_in(pseudonym, choice.language)
-        return choice
+        if detection is None or detection.language in (None, current):
+            language, offer_keep = current, False
+        elif languages.chosen is None:  # never chose: adopt the language they write in
+            await self.languages.choose(pseudonym, detection.language)
+            return LanguageChoice(detection.language)
+        else:  # a switch: back to their choice needs no offer to keep it
+            language, offer_keep = detection.language, detection.language != languages.chosen
+        if language != languages.conversation:
+            await self.languages.answered_in(pseudonym, language)
+        return LanguageChoice(language, offer_keep=offer_keep)
 
     async def button(self, user: User, data: str | None) -> list[Reply]:
         language = await self.language_of(user)
