@@ -29,8 +29,9 @@ async def counsellor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user = user_of(update)
     if user is None or update.effective_chat is None:
         return
-    await typing(update, context)
-    await send_replies(update, context, await gateway_of(context).request_counsellor(user))
+    async with typing(update, context):
+        replies = await gateway_of(context).request_counsellor(user)
+    await send_replies(update, context, replies)
 
 
 async def topic_command(update: Update, context: ContextTypes.DEFAULT_TYPE, topic: str) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -29,11 +30,30 @@ def user_of(update: Update) -> User | None:
     return User(platform="tg", id=tg_user.id, language_code=tg_user.language_code)
 
 
-async def typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show 'typing…' while Rasa thinks (best effort: it only decorates the wait)."""
-    if update.effective_chat is not None:
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+# Telegram shows a chat action for 5 s (or until a message arrives): renew it before then.
+TYPING_RENEW_SECONDS = 4.0
+
+
+@contextlib.asynccontextmanager
+async def typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[None]:
+    """Show 'typing…' for as long as the block runs, e.g. while Rasa thinks (best effort: it
+    only decorates the wait, so a failed chat action is ignored)."""
+    chat = update.effective_chat
+
+    async def keep_typing(chat_id: int) -> None:
+        while True:
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await asyncio.sleep(TYPING_RENEW_SECONDS)
+
+    task = asyncio.create_task(keep_typing(chat.id)) if chat is not None else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:

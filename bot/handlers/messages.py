@@ -14,8 +14,9 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if user is None or message is None or message.text is None:
         return
-    await typing(update, context)
-    await send_replies(update, context, await gateway_of(context).text(user, message.text))
+    async with typing(update, context):
+        replies = await gateway_of(context).text(user, message.text)
+    await send_replies(update, context, replies)
 
 
 HANDLERS = [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, text)]

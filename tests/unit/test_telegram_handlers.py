@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -47,6 +48,24 @@ async def test_text_shows_typing_then_answers(app: Application, request_: Record
     names = [name for name, _ in request_.calls if name != "getMe"]
     assert names[0] == "sendChatAction"
     assert "medically necessary care" in request_.sent()[0]["text"]
+
+
+async def test_typing_is_renewed_while_an_answer_takes_long_and_stops_before_it(
+    app: Application, request_: RecordingRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.handlers.common.TYPING_RENEW_SECONDS", 0.05)
+    gateway = app.bot_data["gateway"]
+    answer = gateway.text
+
+    async def slow_answer(user, text):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0.3)  # Rasa under load
+        return await answer(user, text)
+
+    monkeypatch.setattr(gateway, "text", slow_answer)
+    await app.process_update(message_update(app.bot, "where is a doctor"))
+    names = [name for name, _ in request_.calls if name in ("sendChatAction", "sendMessage")]
+    assert names.count("sendChatAction") >= 3
+    assert names[-1] == "sendMessage" and names.count("sendMessage") == 1
 
 
 async def test_button_press_is_acknowledged_and_answered(app: Application, request_: RecordingRequest) -> None:
