@@ -10,6 +10,7 @@ event loop in a thread, so tests of any kind can use it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -59,6 +60,7 @@ class FakeTelegram:
         self.acked_up_to = 0
         self.polls = 0  # getUpdates calls (not recorded in calls: there are too many)
         self.open_polls = 0  # getUpdates calls being held open (long polling) right now
+        self._stopping = False
         self.forum = False  # whether the counsellors' group has topics
 
     @property
@@ -88,6 +90,11 @@ class FakeTelegram:
         return self
 
     def stop(self) -> None:
+        # Long polls still held open return now: aiohttp would otherwise destroy their handlers
+        # mid-wait ("Task was destroyed but it is pending").
+        self._stopping = True
+        with contextlib.suppress(AssertionError):
+            self.wait_until(lambda: self.open_polls == 0, "open polls returned", timeout=3)
         if self._loop is not None:
             if self._runner is not None:
                 asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
@@ -176,7 +183,7 @@ class FakeTelegram:
                     self._updates = [u for u in self._updates if u["update_id"] >= offset]
                     self.acked_up_to = max(self.acked_up_to, offset - 1)
                 pending = [dict(u) for u in self._updates]
-            if pending or time.monotonic() >= deadline:
+            if pending or time.monotonic() >= deadline or self._stopping:
                 return pending[:100]
             await asyncio.sleep(0.02)
 
