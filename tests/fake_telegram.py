@@ -15,13 +15,12 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
-from tests.stack import free_port
+from tests.stack import free_port, wait_for
 
 BOT = {"id": 999000, "is_bot": True, "first_name": "InfoBot", "username": "info_test_bot", "can_join_groups": True}
 
@@ -93,8 +92,8 @@ class FakeTelegram:
         # Long polls still held open return now: aiohttp would otherwise destroy their handlers
         # mid-wait ("Task was destroyed but it is pending").
         self._stopping = True
-        with contextlib.suppress(AssertionError):
-            self.wait_until(lambda: self.open_polls == 0, "open polls returned", timeout=3)
+        with contextlib.suppress(RuntimeError):
+            wait_for(lambda: self.open_polls == 0, 3, "open polls returned", interval=0.02)
         if self._loop is not None:
             if self._runner is not None:
                 asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
@@ -133,13 +132,6 @@ class FakeTelegram:
     def pending_updates(self) -> int:
         with self._lock:
             return len(self._updates)
-
-    def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"fake Bot API: timed out waiting until {what}")
-            time.sleep(0.02)
 
     # -- the bot's side -----------------------------------------------------------------------
 

@@ -36,7 +36,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(check, timeout: float, what: str, processes: list[subprocess.Popen] | None = None) -> None:  # type: ignore[no-untyped-def]
+def wait_for(
+    check, timeout: float, what: str, processes: list[subprocess.Popen] | None = None, interval: float = 0.5
+) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for process in processes or []:
@@ -47,7 +49,7 @@ def wait_for(check, timeout: float, what: str, processes: list[subprocess.Popen]
                 return
         except (OSError, urllib.error.URLError, redis.RedisError):
             pass
-        time.sleep(0.5)
+        time.sleep(interval)
     raise RuntimeError(f"{what} not ready after {timeout:.0f} s")
 
 

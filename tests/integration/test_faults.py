@@ -49,7 +49,7 @@ def private_gateway(
     # A poll the paused gateway had already sent would still be answered, with updates meant for
     # this test's gateway, which it would then handle against the session's Redis after SIGCONT.
     time.sleep(0.2)
-    fake_telegram.wait_until(lambda: fake_telegram.open_polls == 0, "the paused gateway's last poll returned")
+    wait_for(lambda: fake_telegram.open_polls == 0, 15, "the paused gateway's last poll", interval=0.02)
     gateway = start_gateway(
         stack,
         fake_telegram,
@@ -63,7 +63,7 @@ def private_gateway(
     finally:
         try:
             # What this test pushed is acknowledged before the session's gateway polls again.
-            fake_telegram.wait_until(lambda: fake_telegram.pending_updates() == 0, "all updates were acknowledged")
+            wait_for(lambda: fake_telegram.pending_updates() == 0, 15, "acknowledging every update", interval=0.02)
         finally:
             stop_gateway(gateway)
             proxy.close()
