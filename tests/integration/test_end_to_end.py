@@ -125,3 +125,34 @@ async def test_action_server_needs_the_token(stack: Stack) -> None:
     async with httpx.AsyncClient() as http:
         response = await http.post(stack.action_url, json={"next_action": "action_clarify", "tracker": {}})
     assert response.status_code == 401
+
+
+# As people type on a phone: typos, no diacritics, Latin-script Persian and Russian, fragments.
+# None of these is a training example. (language, text, the topic it asks about)
+MISSPELT = [
+    ("en", "were can i sleep tonite i have no place", "housing_shelter"),
+    ("nl", "mag ik werke zonder verblijfsvergunning", "work_income"),
+    ("fr", "je veux rentrer chez moi est ce que l oim peut m aider", "return_options"),
+    ("es", "que pasa si la policia me para en la calle sin documentos", "police_check"),
+    ("ar", "ولادي بيقدرو يروحو عالمدرسه بدون اقامه", "children_school"),
+    ("fa", "mitoonam bedune madarek too holand kar konam", "work_income"),
+    ("ps", "زه غواړم بیرته خپل وطن ته لاړ شم مرسته شته", "return_options"),
+    ("ckb", "پۆلیس دەتوانێت بمگرێت ئەگەر کاغەزم نەبێت", "police_check"),
+    ("ti", "ቆልዑተይ ቤት ትምህርቲ ክኸዱ ይኽእሉ ድዮም", "children_school"),
+    ("so", "waxaan rabaa inaan dalkeyga ku laabto ma i caawin kartaan", "return_options"),
+    ("tr", "kagitsiz calisabilir miyim hollandada", "work_income"),
+    ("ru", "где мне ночевать сегодня негде жить", "housing_shelter"),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "topic"), MISSPELT, ids=[m[0] for m in MISSPELT])
+async def test_a_misspelt_question_gets_the_answer_or_a_question_back_in_its_language(
+    gateway: Gateway, catalog: ContentCatalog, language: str, text: str, topic: str
+) -> None:
+    replies = await gateway.text(User("tg", f"e2e-misspelt-{language}", None), text)
+    assert replies[0].language == language
+    answered = plain(catalog.render(f"{topic}.answer", language).text)[:40] in plain(replies[0].text)
+    offered = f"i:{topic}" in [b.data for row in replies[0].buttons for b in row]
+    asked_back = plain(catalog.render("clarify.prompt", language).text) in plain(replies[0].text)
+    # The right answer, or a question back that offers the right topic: never another answer.
+    assert answered or (asked_back and offered), plain(replies[0].text)[:200]

@@ -1,0 +1,39 @@
+"""Rasa's FallbackClassifier, plus one rule: a long message is never a short reply.
+
+"yes", "no", "thanks", "bye" and "hello" take at most six words in every language's training
+data. A longer message that the classifier still puts in one of them (a worried story in which
+the only word it knows is "no") is outside what the model learned: the bot asks back with the
+likeliest topics instead of answering "OK".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+SHORT_REPLY_INTENTS = ["greet", "goodbye", "thanks", "affirm", "deny"]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class GuardedFallbackClassifier(FallbackClassifier):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **FallbackClassifier.get_default_config(),
+            "short_reply_intents": SHORT_REPLY_INTENTS,
+            "short_reply_max_words": 6,
+        }
+
+    def _should_fallback(self, message: Message) -> bool:
+        if super()._should_fallback(message):
+            return True
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        words = len(str(message.get(TEXT) or "").split())
+        return (
+            intent in self.component_config["short_reply_intents"]
+            and words > self.component_config["short_reply_max_words"]
+        )

@@ -1,0 +1,35 @@
+"""The fallback rule of nlu/fallback.py on messages as the classifier leaves them."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.fallback import GuardedFallbackClassifier
+
+
+def classified(text: str, intent: str, confidence: float, second: float = 0.0) -> Message:
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "housing_shelter", "confidence": second}]
+    return Message({"text": text, "intent": ranking[0], "intent_ranking": ranking})
+
+
+def fallback() -> GuardedFallbackClassifier:
+    return GuardedFallbackClassifier({**GuardedFallbackClassifier.get_default_config(), "threshold": 0.5})
+
+
+def test_a_long_message_taken_for_a_short_reply_is_asked_back() -> None:
+    (message,) = fallback().process([classified("were can i sleep tonite i have no place", "deny", 0.8)])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    # The classifier's ranking stays below it: the question back offers the likeliest topics.
+    assert [r["name"] for r in message.get("intent_ranking")] == ["nlu_fallback", "deny", "housing_shelter"]
+
+
+def test_short_replies_and_long_topic_questions_are_left_alone() -> None:
+    short = classified("no thanks, that is all", "deny", 0.9)
+    topic = classified("where can i sleep tonight, i have no place at all", "housing_shelter", 0.9)
+    for message, intent in zip(fallback().process([short, topic]), ["deny", "housing_shelter"], strict=True):
+        assert message.get("intent")["name"] == intent
+
+
+def test_low_confidence_still_falls_back() -> None:
+    (message,) = fallback().process([classified("doctor", "healthcare_access", 0.3)])
+    assert message.get("intent")["name"] == "nlu_fallback"
