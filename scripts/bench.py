@@ -161,30 +161,26 @@ async def measure(
     return results
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Peak RSS of a process and its children (Sanic workers are child processes)."""
-    total = peak_rss_mb(pid)
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                total += tree_rss_mb(int(child))
-    except OSError:
-        pass
-    return total
-
-
-def tree_pss_mb(pid: int) -> float:
-    """Proportional set size of a process and its children now: pages shared between forked
-    Sanic workers (TensorFlow and the rest of Rasa, imported before the fork) count once, where
-    a sum of RSS counts them in every worker."""
-    total = 0.0
+def pss_mb(pid: int) -> float:
+    """Proportional set size now: pages shared between forked Sanic workers (TensorFlow and the
+    rest of Rasa, imported before the fork) count once, where a sum of RSS counts them in every
+    worker."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
-                total += int(line.split()[1]) / 1024
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_mb(pid: int, measure: Callable[[int], float] = peak_rss_mb) -> float:
+    """``measure`` summed over a process and its children (Sanic workers are child processes)."""
+    total = measure(pid)
+    try:
         for task in Path(f"/proc/{pid}/task").iterdir():
             for child in (task / "children").read_text().split():
-                total += tree_pss_mb(int(child))
+                total += tree_mb(int(child), measure)
     except OSError:
         pass
     return total
@@ -238,8 +234,8 @@ def main() -> int:
                 results[side] = asyncio.run(
                     measure(stack, side, texts, buttons, args.concurrency, args.users, args.steady_rate)
                 )
-                rss[side] = {name: tree_rss_mb(p.pid) for name, p in stack.processes.items()}
-                rss[side]["pss"] = sum(tree_pss_mb(p.pid) for p in stack.processes.values())
+                rss[side] = {name: tree_mb(p.pid) for name, p in stack.processes.items()}
+                rss[side]["pss"] = sum(tree_mb(p.pid, pss_mb) for p in stack.processes.values())
             finally:
                 stack.stop()
                 stack.delete_keys()
@@ -280,7 +276,7 @@ def main() -> int:
         ("peak RSS total (stack: + gateway and load generator), MB", stack_total, stock_total),
         (
             "PSS after the load: Rasa + action server (+ gateway and load generator), MB",
-            rss["stack"]["pss"] + tree_pss_mb(os.getpid()),
+            rss["stack"]["pss"] + pss_mb(os.getpid()),
             rss["stock"]["pss"],
         ),
     ]
