@@ -23,7 +23,7 @@ from bot.state.redis import from_url
 from bot.supervisor import die_with_parent
 from tests.fake_telegram import Call, FakeTelegram
 from tests.integration.telegram_updates import callback, group_message, message
-from tests.stack import RedisServer, Stack, free_port
+from tests.stack import RedisServer, Stack, free_port, wait_for
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -154,6 +154,16 @@ def roster_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("roster") / "counsellors.yml"
     path.write_text(ROSTER)
     return path
+
+
+RELOADED, REFUSED = "counsellors file reloaded", "counsellors file REFUSED"
+
+
+def write_roster(gateway: GatewayProcess, path: Path, text: str, *, outcome: str = RELOADED) -> None:
+    """Write the counsellors file and wait until the gateway has read it (it looks every 5 s)."""
+    before = gateway.log_text().count(outcome)
+    path.write_text(text)
+    wait_for(lambda: gateway.log_text().count(outcome) > before, 30, f"the gateway logging {outcome!r}", interval=0.1)
 
 
 @pytest.fixture(scope="session")

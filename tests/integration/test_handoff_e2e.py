@@ -14,12 +14,14 @@ from tests.integration.conftest import (
     COUNSELLOR_GROUP,
     LAYLA,
     OMAR,
+    REFUSED,
     ROSTER,
     GatewayProcess,
     claim_data,
     group_calls,
     request_counsellor,
     wait_group,
+    write_roster,
 )
 from tests.integration.telegram_updates import VOICE, callback, group_callback, group_message, message
 
@@ -132,8 +134,9 @@ def test_out_of_hours_the_user_can_leave_a_message(
 ) -> None:
     fake = fake_telegram
     user = 6004
-    roster_file.write_text(ROSTER.replace("office_hours: always", 'office_hours:\n  sun: ["03:00-03:01"]'))
-    time.sleep(6)  # the roster is re-read within five seconds
+    write_roster(
+        telegram_gateway, roster_file, ROSTER.replace("office_hours: always", 'office_hours:\n  sun: ["03:00-03:01"]')
+    )
     try:
         fake.push(message(user, "أريد التحدث مع مستشار", language_code="ar"))
         fake.wait_for(user, 1)
@@ -152,19 +155,16 @@ def test_out_of_hours_the_user_can_leave_a_message(
         wait_group(fake, mark, lambda c: "Message left out of hours" in c.text)
         wait_group(fake, mark, lambda c: "أحتاج مساعدة بخصوص العودة" in c.text)
     finally:
-        roster_file.write_text(ROSTER)
-        time.sleep(6)
+        write_roster(telegram_gateway, roster_file, ROSTER)
 
 
 def test_a_broken_roster_file_is_refused_and_the_old_one_stays(
     on_duty: None, telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, roster_file: Path
 ) -> None:
-    roster_file.write_text("counsellors: [{id: abc}]\n")
-    time.sleep(6)
+    write_roster(telegram_gateway, roster_file, "counsellors: [{id: abc}]\n", outcome=REFUSED)
     try:
         _, card = request_counsellor(fake_telegram, 6005, "ar", "أريد التحدث مع مستشار")
         assert f"tg://user?id={LAYLA}" in card.text
         assert "REFUSED" in telegram_gateway.log_text()
     finally:
-        roster_file.write_text(ROSTER)
-        time.sleep(6)
+        write_roster(telegram_gateway, roster_file, ROSTER)
