@@ -46,14 +46,30 @@ from bot.topics import TOPIC_KEYS  # noqa: E402
 from tests.stack import RedisServer, Stack  # noqa: E402
 
 
-def peak_rss_mb(pid: int) -> float:
+def proc_mb(pid: int, path: str, field: str, missing: float = float("nan")) -> float:
+    """A kB field of a /proc/<pid> file, in MB."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+        for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return float("nan")
+    return missing
+
+
+def peak_rss_mb(pid: int) -> float:
+    return proc_mb(pid, "status", "VmHWM")
+
+
+def timed(send: Callable[[int, str], Awaitable[None]], latencies: list[float]) -> Callable[[int, str], Awaitable[None]]:
+    """``send``, appending each call's latency in ms to ``latencies``."""
+
+    async def timed_send(index: int, text: str) -> None:
+        started = time.perf_counter()
+        await send(index, text)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    return timed_send
 
 
 async def load(
@@ -67,13 +83,11 @@ async def load(
     for item in enumerate(texts):
         queue.put_nowait(item)
     latencies: list[float] = []
+    timed_send = timed(send, latencies)
 
     async def worker() -> None:
         while not queue.empty():
-            index, text = queue.get_nowait()
-            started = time.perf_counter()
-            await send(index, text)
-            latencies.append((time.perf_counter() - started) * 1000)
+            await timed_send(*queue.get_nowait())
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -89,17 +103,12 @@ async def paced(
     users send them. Returns (messages/s achieved, latencies in ms). Unlike ``load``, latencies
     here include no queueing behind the load generator's own senders."""
     latencies: list[float] = []
-
-    async def one(index: int, text: str) -> None:
-        started = time.perf_counter()
-        await send(index, text)
-        latencies.append((time.perf_counter() - started) * 1000)
-
+    timed_send = timed(send, latencies)
     tasks = []
     started = time.perf_counter()
     for index, text in enumerate(texts):
         await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
-        tasks.append(asyncio.create_task(one(index, text)))
+        tasks.append(asyncio.create_task(timed_send(index, text)))
     await asyncio.gather(*tasks)
     return len(texts) / (time.perf_counter() - started), latencies
 
@@ -165,13 +174,7 @@ def pss_mb(pid: int) -> float:
     """Proportional set size now: pages shared between forked Sanic workers (TensorFlow and the
     rest of Rasa, imported before the fork) count once, where a sum of RSS counts them in every
     worker."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return proc_mb(pid, "smaps_rollup", "Pss", missing=0.0)
 
 
 def tree_mb(pid: int, measure: Callable[[int], float] = peak_rss_mb) -> float:
