@@ -48,10 +48,16 @@ def split(
     return train, test
 
 
-def read_by_intent(directory: Path) -> dict[str, dict[str, list[str]]]:
+def read_by_intent(directory: Path, revision: str | None = None) -> dict[str, dict[str, list[str]]]:
+    """Examples by language and intent, from the working tree or as they were at a git revision."""
     result: dict[str, dict[str, list[str]]] = {}
     for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if revision is None:
+            text = path.read_text(encoding="utf-8")
+        else:
+            where = f"{revision}:{path.relative_to(ROOT).as_posix()}"
+            text = subprocess.run(["git", "show", where], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        data = yaml.safe_load(text) or {}
         for block in data.get("nlu") or []:
             texts = [
                 line.strip()[2:].strip()
@@ -113,6 +119,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "results" / "nlu-report.md"))
     parser.add_argument("--seed", type=int, default=SEED, help="the split's random seed")
+    parser.add_argument(
+        "--held-out-from",
+        metavar="REVISION",
+        help="hold out the examples the split held out at this git revision and train on everything "
+        "else of today's data: compares data changes on one fixed set of unseen examples",
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     # Rasa's structlog logger prints every parsed text at debug level unless configured.
@@ -122,6 +134,11 @@ def main() -> int:
 
     examples = read_by_intent(ROOT / "data" / "nlu")
     train_rows, test_rows = split(examples, args.seed)
+    if args.held_out_from:
+        everything = train_rows + test_rows
+        test_rows = split(read_by_intent(ROOT / "data" / "nlu", args.held_out_from), args.seed)[1]
+        held_out = {(language, _same(text)) for language, _, text in test_rows}
+        train_rows = [(lang, i, t) for lang, i, t in everything if (lang, _same(t)) not in held_out]
     with tempfile.TemporaryDirectory() as work:
         train_file = Path(work) / "train.yml"
         write_nlu(train_rows, train_file)
@@ -198,6 +215,11 @@ def threshold_sweep(rows: list[tuple[str, str, str]], parses: list[dict]) -> lis
         n = len(rows)
         lines.append(f"| {threshold:.1f} | {100 * right / n:.1f}% | {100 * back / n:.1f}% | {100 * wrong / n:.1f}% |")
     return lines
+
+
+def _same(text: str) -> str:
+    # Case, punctuation and spacing do not make an example new.
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
 def _group(rows: list[tuple[str, str, str]]) -> dict[str, list[str]]:
