@@ -3,7 +3,8 @@
     nlu/lexicon/<lang>.yml:   doctor: [doctor, docter, gp, huisarts]
 
 A form matches at the start of a word and may go on (so "deport" matches "deported"); forms of
-three letters or fewer must be whole words ("id" does not match "idea"). In Arabic-script
+three letters or fewer must be whole words ("id" does not match "idea"), and so must a form
+written with a final "$" ("dale$" matches "dale" but not the Sorani "dalen"). In Arabic-script
 languages a form also matches after a one- or two-letter clitic (و ب ل ال ...), as in "بالطبيب".
 All languages' forms are merged: a message need not be in a known language to match.
 """
@@ -22,6 +23,7 @@ from nlu.normalise import normalise
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 CONCEPTS_FILE = Path(__file__).resolve().parent / "concepts.yml"
+WHOLE_WORD = "$"  # a form ending in it matches only as a whole word
 _ARABIC_CLITICS = "(?:و|ف|ب|ل|ک|ال|وال|بال|فال|لل|کال|ول|وب|می|نمی|به|بی|د|پ|ت)?"
 
 
@@ -36,7 +38,7 @@ class Lexicon:
         }
         # A match needs the form itself in the text: a substring test (fast, in C) rules most
         # concepts out before their regex runs. Training tokenizes every example: 3 min -> seconds.
-        self._literals = {concept: tuple(forms[concept]) for concept in self._patterns}
+        self._literals = {concept: tuple(w.removesuffix(WHOLE_WORD) for w in forms[concept]) for concept in self._patterns}
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
@@ -69,10 +71,11 @@ def _name(key: object) -> str:
     return {True: "yes", False: "no"}.get(key, str(key)) if isinstance(key, bool) else str(key)
 
 
-def _pattern(word: str) -> str:
+def _pattern(form: str) -> str:
+    word = form.removesuffix(WHOLE_WORD)
     arabic = bool(re.search("[\u0600-\u06ff]", word))
     start = r"(?<!\w)" + (_ARABIC_CLITICS if arabic and len(word) > 3 else "")
-    end = r"(?!\w)" if len(word) <= 3 else ""
+    end = r"(?!\w)" if len(word) <= 3 or form.endswith(WHOLE_WORD) else ""
     return f"(?:{start}{re.escape(word)}{end})"
 
 

@@ -1,0 +1,46 @@
+"""The concept lexicon's matching rules (nlu/lexicon.py), which its editors rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.lexicon import Lexicon, default_lexicon
+from nlu.normalise import normalise
+
+
+def _lexicon(**forms: list[str]) -> Lexicon:
+    return Lexicon({concept: {normalise(w) for w in words} for concept, words in forms.items()})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("they will deport me", ["deport"]),
+        ("I was deported last year", ["deport"]),  # a form may go on
+        ("my ID is lost", ["passport"]),
+        ("a good idea", []),  # three letters or fewer: whole words only
+        ("dale pues", ["yes"]),
+        ("xalk dalen la rojhalat", []),  # "dale$": whole word only
+        ("بالطبيب", ["doctor"]),  # after an Arabic clitic
+        ("Déportation", ["deport"]),  # case and accents do not matter
+    ],
+)
+def test_matching_rules(text: str, expected: list[str]) -> None:
+    lexicon = _lexicon(deport=["deport", "déportation"], passport=["id"], yes=["dale$"], doctor=["طبيب"])
+    assert lexicon.concepts_in(text) == expected
+
+
+def test_the_shipped_lexicon_loads_and_avoids_known_false_friends() -> None:
+    lexicon = default_lexicon()
+    assert "doctor" in lexicon.concepts_in("can I see a doctor without papers")
+    # Forms that used to match words of other languages (found while writing training data).
+    assert "menu" not in lexicon.concepts_in("این جوابها رو آدم مینویسه؟")  # Persian "writes", not Pashto "menu"
+    assert "yes" not in lexicon.concepts_in("xalk dalen la rojhalat")  # Sorani "they say"
+    assert "detention" not in lexicon.concepts_in("التذكرة محجوزة")  # "the ticket is booked"
+    assert "coa_azc" not in lexicon.concepts_in("wie wordt kampioen")
+
+
+def test_an_unknown_concept_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "xx.yml").write_text("not_a_concept: [foo]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown concept"):
+        Lexicon.load(tmp_path)
