@@ -38,7 +38,9 @@ class Lexicon:
         }
         # A match needs the form itself in the text: a substring test (fast, in C) rules most
         # concepts out before their regex runs. Training tokenizes every example: 3 min -> seconds.
-        self._literals = {concept: tuple(w.removesuffix(WHOLE_WORD) for w in forms[concept]) for concept in self._patterns}
+        self._literals = {
+            concept: tuple(w.removesuffix(WHOLE_WORD) for w in forms[concept]) for concept in self._patterns
+        }
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
