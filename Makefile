@@ -84,5 +84,6 @@ lock: $(STAMP)
 clean:
 	rm -rf models results .rasa var locales/*/LC_MESSAGES/*.mo
 
+# `make nlu-report ARGS="--held-out-from <commit>"`: score today's data on what that commit held out.
 nlu-report: $(STAMP)
-	$(PY) scripts/nlu_report.py
+	$(PY) scripts/nlu_report.py $(ARGS)
