@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.i18n.detect import LanguageDetector  # noqa: E402
+from nlu.examples import examples_in, read_examples, same_example  # noqa: E402
 
 HELD_OUT = 0.2
 SEED = 13
@@ -50,21 +51,13 @@ def split(
 
 def read_by_intent(directory: Path, revision: str | None = None) -> dict[str, dict[str, list[str]]]:
     """Examples by language and intent, from the working tree or as they were at a git revision."""
+    if revision is None:
+        return read_examples(directory)
     result: dict[str, dict[str, list[str]]] = {}
     for path in sorted(directory.glob("*.yml")):
-        if revision is None:
-            text = path.read_text(encoding="utf-8")
-        else:
-            where = f"{revision}:{path.relative_to(ROOT).as_posix()}"
-            text = subprocess.run(["git", "show", where], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-        data = yaml.safe_load(text) or {}
-        for block in data.get("nlu") or []:
-            texts = [
-                line.strip()[2:].strip()
-                for line in str(block.get("examples") or "").splitlines()
-                if line.strip().startswith("- ")
-            ]
-            result.setdefault(path.stem, {}).setdefault(block["intent"], []).extend(texts)
+        where = f"{revision}:{path.relative_to(ROOT).as_posix()}"
+        text = subprocess.run(["git", "show", where], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        result[path.stem] = examples_in(text)
     return result
 
 
@@ -137,8 +130,8 @@ def main() -> int:
     if args.held_out_from:
         everything = train_rows + test_rows
         test_rows = split(read_by_intent(ROOT / "data" / "nlu", args.held_out_from), args.seed)[1]
-        held_out = {(language, _same(text)) for language, _, text in test_rows}
-        train_rows = [(lang, i, t) for lang, i, t in everything if (lang, _same(t)) not in held_out]
+        held_out = {(language, same_example(text)) for language, _, text in test_rows}
+        train_rows = [(lang, i, t) for lang, i, t in everything if (lang, same_example(t)) not in held_out]
     with tempfile.TemporaryDirectory() as work:
         train_file = Path(work) / "train.yml"
         write_nlu(train_rows, train_file)
@@ -215,11 +208,6 @@ def threshold_sweep(rows: list[tuple[str, str, str]], parses: list[dict]) -> lis
         n = len(rows)
         lines.append(f"| {threshold:.1f} | {100 * right / n:.1f}% | {100 * back / n:.1f}% | {100 * wrong / n:.1f}% |")
     return lines
-
-
-def _same(text: str) -> str:
-    # Case, punctuation and spacing do not make an example new.
-    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
 def _group(rows: list[tuple[str, str, str]]) -> dict[str, list[str]]:

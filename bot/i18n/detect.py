@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_union
 from sklearn.svm import LinearSVC
+
+from nlu.examples import read_examples
 
 OTHER = "other"  # a language we do not support
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -129,13 +130,6 @@ class LanguageDetector:
 
 def read_nlu_examples(directory: Path) -> dict[str, list[str]]:
     """Examples per language from data/nlu/<lang>.yml (the file name is the language)."""
-    examples: dict[str, list[str]] = {}
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        texts = examples.setdefault(path.stem, [])
-        for block in data.get("nlu") or []:
-            for line in str(block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    texts.append(line[2:].strip())
-    return examples
+    return {
+        lang: [t for texts in by_intent.values() for t in texts] for lang, by_intent in read_examples(directory).items()
+    }
