@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,7 +14,10 @@ from bot.gateway import Gateway, User
 from bot.i18n.catalog import ContentCatalog
 from bot.state.keys import Keys
 from bot.topics import TOPIC_KEYS
+from nlu.examples import read_examples, same_example
 from tests.stack import Stack
+
+TRAINING_DATA = Path(__file__).resolve().parents[2] / "data" / "nlu"
 
 QUESTIONS = {
     "en": {
@@ -143,6 +147,17 @@ MISSPELT = [
     ("tr", "kagitsiz calisabilir miyim hollandada", "work_income"),
     ("ru", "где мне ночевать сегодня негде жить", "housing_shelter"),
 ]
+
+
+def test_the_misspelt_questions_are_not_training_examples() -> None:
+    # Otherwise the test below would only show that the model remembers its training data.
+    trained = {
+        same_example(t)
+        for by_intent in read_examples(TRAINING_DATA).values()
+        for texts in by_intent.values()
+        for t in texts
+    }
+    assert [text for _, text, _ in MISSPELT if same_example(text) in trained] == []
 
 
 @pytest.mark.parametrize(("language", "text", "topic"), MISSPELT, ids=[m[0] for m in MISSPELT])
