@@ -207,7 +207,11 @@ class Gateway:
         ]
 
     async def erase(self, user: User, language: str) -> list[Reply]:
-        await self.eraser.erase(self.pseudonym(user))
+        pseudonym = self.pseudonym(user)
+        # The request's id key holds the pseudonym in its value, not its name: the Eraser's scan
+        # cannot find it, and without a counsellors' desk (console, no group) nothing else would.
+        await self.handoff_requests.delete(pseudonym)
+        await self.eraser.erase(pseudonym)
         logger.info("erased a user's data on request")
         return [self.renderer.text("forget.done", language)]
 

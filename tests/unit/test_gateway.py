@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import build_gateway
 from bot.gateway import Gateway, User
+from bot.handoff.requests import HandoffRequest
 from bot.state.keys import Keys
 from tests.conftest import make_settings
 from tests.unit.fakes import ScriptedRasa
@@ -179,12 +180,14 @@ async def test_forget_asks_first_then_erases_everything(gateway: Gateway, fake_r
     await fake_redis.set(f"mbtest:tracker:{pseudonym}", "{}", ex=60)
     await fake_redis.set(f"mbtest:somefeature:{pseudonym}:x", "1", ex=60)
     await fake_redis.set("mbtest:lang:someoneelse", "ar", ex=60)
+    request = await gateway.handoff_requests.open(HandoffRequest(pseudonym, "fa"))
     confirm = await gateway.forget(user)
     assert [b.data for row in confirm[0].buttons for b in row] == ["f:yes", "f:no"]
     assert await fake_redis.exists(f"mbtest:lang:{pseudonym}")
     done = await gateway.button(user, "f:yes")
     assert done[0].language == "fa"
     assert [k async for k in fake_redis.scan_iter(f"*{pseudonym}*")] == []
+    assert not await fake_redis.exists(f"mbtest:handoff:id:{request.id}")  # holds the pseudonym as its value
     assert await fake_redis.exists("mbtest:lang:someoneelse")
 
 
