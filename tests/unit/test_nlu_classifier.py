@@ -1,0 +1,147 @@
+"""nlu/classifier.py behind Rasa's own tokenizer and featurizers, on a small training set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.classifier import LinearSvmClassifier
+
+EXAMPLES = {
+    "healthcare_access": [
+        "where can i see a doctor",
+        "i am sick and have no papers",
+        "my child has fever, hospital?",
+        "can i go to the huisarts without insurance",
+        "doctor?",
+        "i need medicine",
+    ],
+    "housing_shelter": [
+        "where can i sleep tonight",
+        "i have no place to stay",
+        "is there a shelter in amsterdam",
+        "bed bad brood",
+        "sleeping outside, cold",
+        "where can i find a room to sleep",
+    ],
+    "return_apply": [
+        "how do i apply to go home with iom",
+        "i want to return, how to register",
+        "sign up for return",
+        "apply voluntary return",
+        "how to start my return application",
+        "register with iom to go back",
+    ],
+    "greet": ["hello", "hi", "good morning", "salam", "hey there", "hallo"],
+}
+
+
+class Pipeline:
+    """The NLU part of config.yml in miniature: tokens, word and character counts, classifier."""
+
+    def __init__(self, storage: LocalModelStorage, config: dict | None = None) -> None:  # type: ignore[type-arg]
+        self.storage = storage
+        self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+        self.featurizers = [
+            self._featurizer("words", {}),
+            self._featurizer("chars", {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4}),
+        ]
+        self.config = {**LinearSvmClassifier.get_default_config(), **(config or {})}
+        self.resource = Resource("classifier")
+        self.classifier = LinearSvmClassifier.create(self.config, storage, self.resource, self._context("classifier"))
+
+    def _context(self, name: str) -> ExecutionContext:
+        return ExecutionContext(GraphSchema({}), node_name=name)
+
+    def _featurizer(self, name: str, config: dict) -> CountVectorsFeaturizer:  # type: ignore[type-arg]
+        full = {**CountVectorsFeaturizer.get_default_config(), **config}
+        return CountVectorsFeaturizer.create(full, self.storage, Resource(name), self._context(name))
+
+    def train(self, examples: dict[str, list[str]] = EXAMPLES) -> None:
+        data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
+        self.tokenizer.process_training_data(data)
+        for featurizer in self.featurizers:
+            featurizer.train(data)
+            featurizer.process_training_data(data)
+        self.classifier.train(data)
+
+    def parse(self, *texts: str, classifier: LinearSvmClassifier | None = None) -> list[Message]:
+        messages = [Message(data={"text": t}) for t in texts]
+        self.tokenizer.process(messages)
+        for featurizer in self.featurizers:
+            featurizer.process(messages)
+        return (classifier or self.classifier).process(messages)
+
+
+@pytest.fixture
+def pipeline(tmp_path: Path) -> Pipeline:
+    trained = Pipeline(LocalModelStorage(tmp_path))
+    trained.train()
+    return trained
+
+
+def test_unseen_questions_get_their_topic_with_a_ranking_of_confidences(pipeline: Pipeline) -> None:
+    doctor, bed = pipeline.parse("doctor for my sick child?", "need a shelter to sleep")
+    assert doctor.get("intent")["name"] == "healthcare_access"
+    assert bed.get("intent")["name"] == "housing_shelter"
+    ranking = doctor.get("intent_ranking")
+    confidences = [r["confidence"] for r in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert sum(confidences) == pytest.approx(1.0)
+    assert ranking[0] == doctor.get("intent")
+    assert {r["name"] for r in ranking} == set(EXAMPLES)
+
+
+def test_the_temperature_is_fitted_and_confidences_are_not_certainties(pipeline: Pipeline) -> None:
+    assert 0.05 <= pipeline.classifier._temperature <= 1.0
+    (message,) = pipeline.parse("doctor for my sick child?")
+    assert 0.25 < message.get("intent")["confidence"] < 1.0
+
+
+def test_the_stored_model_gives_the_same_answers(pipeline: Pipeline) -> None:
+    loaded = LinearSvmClassifier.load(
+        pipeline.config, pipeline.storage, pipeline.resource, ExecutionContext(GraphSchema({}), node_name="classifier")
+    )
+    texts = ("doctor for my sick child?", "register return iom", "hallo", "")
+    for fresh, stored in zip(pipeline.parse(*texts), pipeline.parse(*texts, classifier=loaded), strict=True):
+        assert fresh.get("intent_ranking") == stored.get("intent_ranking")
+
+
+def test_the_same_data_gives_the_same_model(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = Pipeline(LocalModelStorage(tmp_path / "a")), Pipeline(LocalModelStorage(tmp_path / "b"))
+    first.train()
+    second.train()
+    assert np.array_equal(first.classifier._weights, second.classifier._weights)
+    assert first.classifier._temperature == second.classifier._temperature
+
+
+def test_a_message_without_any_known_word_still_gets_a_ranking(pipeline: Pipeline) -> None:
+    for message in pipeline.parse("", "🙏", "zzzzqqqq"):
+        ranking = message.get("intent_ranking")
+        assert len(ranking) == len(EXAMPLES)
+        assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+
+
+def test_ranking_length_cuts_the_ranking_not_the_intent(tmp_path: Path) -> None:
+    short = Pipeline(LocalModelStorage(tmp_path), {"ranking_length": 2})
+    short.train()
+    (message,) = short.parse("where can i see a doctor")
+    assert len(message.get("intent_ranking")) == 2
+    assert message.get("intent")["name"] == "healthcare_access"
+
+
+def test_an_untrained_classifier_leaves_messages_alone(tmp_path: Path) -> None:
+    untrained = Pipeline(LocalModelStorage(tmp_path)).classifier
+    (message,) = untrained.process([Message(data={"text": "doctor"})])
+    assert message.get("intent") is None
