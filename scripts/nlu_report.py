@@ -175,6 +175,8 @@ def main() -> int:
         "",
         *sweep,
         "",
+        *emergency_lines(test_rows, parses),
+        "",
         "Most confused pairs (held-out errors, both directions):",
         "",
         *[f"- {a} / {b}: {n}" for (a, b), n in confusions.most_common(12)],
@@ -208,6 +210,36 @@ def threshold_sweep(rows: list[tuple[str, str, str]], parses: list[dict]) -> lis
         n = len(rows)
         lines.append(f"| {threshold:.1f} | {100 * right / n:.1f}% | {100 * back / n:.1f}% | {100 * wrong / n:.1f}% |")
     return lines
+
+
+def emergency_lines(rows: list[tuple[str, str, str]], parses: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """What people in danger get: the emergency numbers, a question back that offers them, or another answer."""
+    from actions.clarify import likely_topics
+
+    counts: collections.Counter[str] = collections.Counter()
+    false_alarms = 0
+    for (_, gold, _), parse in zip(rows, parses, strict=True):
+        answered = parse["intent"]["name"]
+        if gold != "emergency":
+            false_alarms += answered == "emergency"
+            continue
+        if answered == "emergency":
+            counts["numbers"] += 1
+        elif answered == "nlu_fallback" and "emergency" in likely_topics(parse.get("intent_ranking") or []):
+            counts["offered"] += 1
+        elif answered == "nlu_fallback":
+            counts["asked"] += 1
+        else:
+            counts["other"] += 1
+    n = sum(counts.values())
+    if not n:
+        return []
+    return [
+        f"Emergencies ({n} held-out messages of people in danger now): {counts['numbers']} answered with the "
+        f"emergency numbers, {counts['offered']} asked back with the emergency numbers among the choices, "
+        f"{counts['asked']} asked back without them, {counts['other']} answered with another topic. "
+        f"Other messages answered with the emergency numbers: {false_alarms}.",
+    ]
 
 
 def _group(rows: list[tuple[str, str, str]]) -> dict[str, list[str]]:
