@@ -20,6 +20,12 @@ from bot.topics import ALL_INTENTS
 logger = logging.getLogger(__name__)
 
 RLM = "\u200f"
+# Replies that say the bot did not understand, or cannot read what was sent (a voice message).
+# A person in danger whose message was not understood must still see the emergency number at
+# once, without a second try: these replies end with it.
+NOT_UNDERSTOOD_KEYS = frozenset(
+    {"clarify.prompt", "clarify.rephrase", "clarify.offer_counsellor", "out_of_scope", "media.voice", "media.other"}
+)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -140,13 +146,22 @@ class ReplyRenderer:
         if menu:
             rows.append([self.button("button.menu", language, callbacks.menu())])
         safe_params = {k: _escape(str(v)) for k, v in (params or {}).items()}
-        return self.reply(self.t(key, language, **safe_params), language, rows)
+        return self.reply(
+            self._with_emergency_line(key, self.t(key, language, **safe_params), language), language, rows
+        )
 
     def clarify(self, topics: list[str], language: str) -> Reply:
         rows = [[self.button(f"{t}.title", language, callbacks.intent(t))] for t in topics if t in self.catalog.topics]
         rows.append([self.button("button.counsellor", language, callbacks.intent("counsellor_request"))])
         rows.append([self.button("clarify.none", language, callbacks.menu())])
-        return self.reply(self.t("clarify.prompt", language), language, rows)
+        return self.reply(
+            self._with_emergency_line("clarify.prompt", self.t("clarify.prompt", language), language), language, rows
+        )
+
+    def _with_emergency_line(self, key: str, text: str, language: str) -> str:
+        if key not in NOT_UNDERSTOOD_KEYS:
+            return text
+        return f"{text}\n\n{self.t('safety.emergency_line', language)}"
 
     def start(self, language: str) -> list[Reply]:
         return [

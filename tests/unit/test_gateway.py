@@ -147,6 +147,22 @@ async def test_clarification_offers_topics_and_a_counsellor(gateway: Gateway) ->
     assert "i:counsellor_request" in data
 
 
+async def test_replies_that_did_not_understand_end_with_the_emergency_number(gateway: Gateway, catalog) -> None:
+    # Someone in danger whose message was not understood, or who sent a voice message, sees 112 at once.
+    user = User("tg", 12, "fa")
+    await gateway.button(user, "l:fa")
+    line = catalog.render("safety.emergency_line", "fa").text
+    assert "112" in line
+    assert line != catalog.render("safety.emergency_line", "en").text
+    unsure = await gateway.text(user, "یه سوال داشتم در مورد اون موضوع قبلی")
+    voice = await gateway.unsupported_media(user, "voice")
+    sticker = await gateway.unsupported_media(user, "sticker")
+    for reply in (unsure[0], voice[0], sticker[0]):
+        assert reply.text.rstrip().endswith(line)
+    answer = await gateway.button(user, "i:healthcare_access")
+    assert line not in answer[0].text
+
+
 async def test_rasa_down_gives_a_localised_apology(gateway: Gateway, rasa: ScriptedRasa) -> None:
     rasa.down = True
     replies = await gateway.text(User("tg", 10, "fa"), "ok ok")
