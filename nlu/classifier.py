@@ -17,8 +17,13 @@ How it works:
   model gave to examples it had not seen (3-fold), by likelihood: the confidences then mean what
   they say, and the same thresholds keep working when the data changes.
 
-The model is stored as plain numpy arrays (no pickle): weights, idf per block, class names and
-the temperature.
+- A message none of whose words (or concept tokens) occur in the training data cannot be about
+  a topic the model learned: with `unknown_words_intent` set (config.yml: out_of_scope, which is
+  what the training data labels such messages), it gets that intent. Character n-grams alone
+  would otherwise pick a topic for a typo like "helo" with confidence.
+
+The model is stored as plain numpy arrays (no pickle): weights, idf per block, class names, the
+temperature and the words seen in training.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -64,6 +70,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
             "folds": 3,
             "random_state": 42,
             "ranking_length": 10,
+            "unknown_words_intent": None,  # the intent of a message without any known word
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
@@ -77,6 +84,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         self._weights = np.zeros((0, 0), dtype=np.float32)
         self._bias = np.zeros(0, dtype=np.float32)
         self._temperature = 1.0
+        self._known_words: frozenset[str] = frozenset()
 
     @classmethod
     def create(
@@ -149,6 +157,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         self._weights = svm.coef_.astype(np.float32)
         self._bias = svm.intercept_.astype(np.float32)
         self._temperature = float(temperature)
+        self._known_words = frozenset(word for e in examples for word in _words(e))
         logger.debug("Trained on %d examples, %d features, temperature %s.", n, features.shape[1], temperature)
         self.persist()
         return self._resource
@@ -179,11 +188,20 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         for message, row in zip(messages, confidences, strict=True):
             order = np.argsort(-row, kind="stable")
             ranking = [{"name": str(self._classes[i]), "confidence": float(row[i])} for i in order]
+            if self._knows_no_word_of(message):
+                unknown = self._config["unknown_words_intent"]
+                ranking = [{"name": unknown, "confidence": 1.0}] + [r for r in ranking if r["name"] != unknown]
             message.set(INTENT, ranking[0], add_to_output=True)
             if self._config["ranking_length"] > 0:
                 ranking = ranking[: self._config["ranking_length"]]
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
+
+    def _knows_no_word_of(self, message: Message) -> bool:
+        if self._config["unknown_words_intent"] not in self._classes or not self._known_words:
+            return False
+        words = _words(message)
+        return bool(words) and self._known_words.isdisjoint(words)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
@@ -201,6 +219,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
                 weights=self._weights,
                 bias=self._bias,
                 temperature=np.array(self._temperature),
+                known_words=np.array(sorted(self._known_words), dtype=str),
                 **{f"idf{i}": idf for i, idf in enumerate(self._idf)},
             )
 
@@ -222,10 +241,16 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
                 component._weights = stored["weights"]
                 component._bias = stored["bias"]
                 component._temperature = float(stored["temperature"])
+                component._known_words = frozenset(str(w) for w in stored["known_words"])
                 component._idf = [stored[f"idf{i}"] for i in range(len(component._origins))]
         except (ValueError, FileNotFoundError):
             logger.debug("No trained intent classifier in the model: it stays untrained.")
         return component
+
+
+def _words(message: Message) -> set[str]:
+    """The message's tokens as the featurizers see them (our tokenizer sets the lemma)."""
+    return {token.lemma.lower() for token in message.get(TOKENS_NAMES[TEXT]) or [] if token.lemma}
 
 
 def _log_softmax(scores: np.ndarray) -> np.ndarray:

@@ -42,6 +42,7 @@ EXAMPLES = {
         "register with iom to go back",
     ],
     "greet": ["hello", "hi", "good morning", "salam", "hey there", "hallo"],
+    "out_of_scope": ["tell me a joke", "price of gold", "football scores", "banana", "recipe for rice", "weather"],
 }
 
 
@@ -145,3 +146,18 @@ def test_an_untrained_classifier_leaves_messages_alone(tmp_path: Path) -> None:
     untrained = Pipeline(LocalModelStorage(tmp_path)).classifier
     (message,) = untrained.process([Message(data={"text": "doctor"})])
     assert message.get("intent") is None
+
+
+def test_a_message_without_any_known_word_gets_the_unknown_words_intent(tmp_path: Path) -> None:
+    pipeline = Pipeline(LocalModelStorage(tmp_path), {"unknown_words_intent": "out_of_scope"})
+    pipeline.train()
+    gibberish, typo_and_word = pipeline.parse("zzzzqqqq xxyy", "helo doctor")
+    assert gibberish.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    assert [r["name"] for r in gibberish.get("intent_ranking")].count("out_of_scope") == 1
+    # One known word is enough for the model to judge.
+    assert typo_and_word.get("intent")["name"] == "healthcare_access"
+    loaded = LinearSvmClassifier.load(
+        pipeline.config, pipeline.storage, pipeline.resource, ExecutionContext(GraphSchema({}), node_name="classifier")
+    )
+    (stored,) = pipeline.parse("zzzzqqqq xxyy", classifier=loaded)
+    assert stored.get("intent")["name"] == "out_of_scope"
