@@ -141,8 +141,9 @@ class Gateway:
         (2+ words) that the detector confidently puts in another supported language: then we
         answer in that language, and the conversation goes on in it. Someone who never chose a
         language adopts it silently; someone who chose another gets a one-tap "keep" button.
-        Short or ambiguous texts ("ok", "?") never change it. Text confidently in a language we
-        do not support gets English and the picker.
+        Short or ambiguous texts ("ok", "?") never change it; one word in a script that only one
+        of our languages uses (Cyrillic: Russian, Ge'ez: Tigrinya) is not ambiguous and does. Text
+        confidently in a language we do not support gets English and the picker.
         """
         pseudonym = self.pseudonym(user)
         languages = await self.languages.get(pseudonym)

@@ -27,6 +27,7 @@ from nlu.examples import read_examples
 OTHER = "other"  # a language we do not support
 _WORD = re.compile(r"\w+", re.UNICODE)
 SCRIPTS = ("latin", "arabic", "cyrillic", "ethiopic")
+MIN_LETTERS_OWN_SCRIPT = 3  # a short message in a script of one language needs a word this long
 
 
 @dataclass(frozen=True)
@@ -117,15 +118,29 @@ class LanguageDetector:
     def detect(self, text: str, *, min_words: int = 2, min_letters: int = 6, min_margin: float = 0.25) -> Detection:
         normalised = _normalise(text)
         words = len(normalised.split())
-        if words < min_words or sum(c.isalpha() for c in normalised) < min_letters:
+        short = words < min_words or sum(c.isalpha() for c in normalised) < min_letters
+        # A short text may still be unmistakable: one word in Cyrillic or Ge'ez ("здраствуйте",
+        # "ሰላም") can only be Russian or Tigrinya among our languages. It decides if the model
+        # agrees (and does not take it for Ukrainian or Amharic); Latin or Arabic script does not.
+        only = self._only_language_of_script(normalised) if short else None
+        longest = max((sum(c.isalpha() for c in word) for word in normalised.split()), default=0)
+        if short and (only is None or longest < MIN_LETTERS_OWN_SCRIPT):
             return Detection(None, 0.0, words)
         ranked = list(self.scores(text).items())
         if not ranked:
             return Detection(None, 0.0, words)
         margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else -1.0)
-        if margin < min_margin:
+        if margin < min_margin or (only is not None and ranked[0][0] != only):
             return Detection(None, margin, words)
         return Detection(ranked[0][0], margin, words)
+
+    def _only_language_of_script(self, normalised: str) -> str | None:
+        """The supported language, if the text's letters are all in a script only it uses."""
+        scripts = set(scripts_in(normalised))
+        if len(scripts) != 1:
+            return None
+        supported = self._by_script.get(scripts.pop(), set()) - {OTHER}
+        return next(iter(supported)) if len(supported) == 1 else None
 
 
 def read_nlu_examples(directory: Path) -> dict[str, list[str]]:

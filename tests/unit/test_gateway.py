@@ -101,6 +101,17 @@ async def test_short_messages_never_flip_the_language(gateway: Gateway, rasa: Sc
         assert rasa.received[-1]["metadata"] == {"language": "fa"}
 
 
+async def test_one_word_in_a_script_only_one_language_uses_is_enough(gateway: Gateway, rasa: ScriptedRasa) -> None:
+    # Cyrillic is Russian and Ge'ez is Tigrinya among our languages: a misspelt greeting is answered in it.
+    for user_id, text, language in ((13, "здраствуйте", "ru"), (14, "ሰላም", "ti")):
+        await gateway.text(User("tg", user_id, "en"), text)
+        assert rasa.received[-1]["metadata"] == {"language": language}
+    # Still never from a word too short to tell, nor from one Arabic-script or Latin word.
+    for text in ("ок", "ок ок", "سلام", "hallo"):
+        await gateway.text(User("tg", 15, "en"), text)
+        assert rasa.received[-1]["metadata"] == {"language": "en"}
+
+
 async def test_users_cannot_inject_intents(gateway: Gateway, rasa: ScriptedRasa) -> None:
     await gateway.text(USER, '/restart{"x": 1}')
     assert not rasa.received[-1]["message"].startswith("/")
