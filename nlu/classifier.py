@@ -17,10 +17,10 @@ How it works:
   model gave to examples it had not seen (3-fold), by likelihood: the confidences then mean what
   they say, and the same thresholds keep working when the data changes.
 
-- A message none of whose words (or concept tokens) occur in the training data cannot be about
-  a topic the model learned: with `unknown_words_intent` set (config.yml: out_of_scope, which is
-  what the training data labels such messages), it gets that intent. Character n-grams alone
-  would otherwise pick a topic for a typo like "helo" with confidence.
+- A message none of whose words (or concept tokens) occur in the training data is marked
+  (`NO_KNOWN_WORD`): character n-grams alone would pick a topic for it with confidence ("helllo",
+  "здраствуйте", a badly misspelt question), so the fallback classifier asks back instead
+  (nlu/fallback.py).
 
 The model is stored as plain numpy arrays (no pickle): weights, idf per block, class names, the
 temperature and the words seen in training.
@@ -49,6 +49,8 @@ from sklearn.svm import LinearSVC
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_svm.npz"
+# Set on a message none of whose words occur in the training data (read by nlu/fallback.py).
+NO_KNOWN_WORD = "no_known_word"
 TEMPERATURES = np.round(np.arange(0.05, 1.0001, 0.025), 3)
 
 
@@ -70,7 +72,6 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
             "folds": 3,
             "random_state": 42,
             "ranking_length": 10,
-            "unknown_words_intent": None,  # the intent of a message without any known word
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
@@ -188,9 +189,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         for message, row in zip(messages, confidences, strict=True):
             order = np.argsort(-row, kind="stable")
             ranking = [{"name": str(self._classes[i]), "confidence": float(row[i])} for i in order]
-            if self._knows_no_word_of(message):
-                unknown = self._config["unknown_words_intent"]
-                ranking = [{"name": unknown, "confidence": 1.0}] + [r for r in ranking if r["name"] != unknown]
+            message.set(NO_KNOWN_WORD, self._knows_no_word_of(message))
             message.set(INTENT, ranking[0], add_to_output=True)
             if self._config["ranking_length"] > 0:
                 ranking = ranking[: self._config["ranking_length"]]
@@ -198,7 +197,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def _knows_no_word_of(self, message: Message) -> bool:
-        if self._config["unknown_words_intent"] not in self._classes or not self._known_words:
+        if not self._known_words:
             return False
         words = _words(message)
         return bool(words) and self._known_words.isdisjoint(words)

@@ -4,6 +4,9 @@
 data. A longer message that the classifier still puts in one of them (a worried story in which
 the only word it knows is "no") is outside what the model learned: the bot asks back with the
 likeliest topics instead of answering "OK".
+
+And a message none of whose words the classifier saw in training (nlu/classifier.py marks it) is
+asked back too: the classifier's guess rests on character n-grams alone.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu.classifier import NO_KNOWN_WORD
 
 SHORT_REPLY_INTENTS = ["greet", "goodbye", "thanks", "affirm", "deny"]
 
@@ -26,10 +31,13 @@ class GuardedFallbackClassifier(FallbackClassifier):
             **FallbackClassifier.get_default_config(),
             "short_reply_intents": SHORT_REPLY_INTENTS,
             "short_reply_max_words": 6,
+            "ask_back_without_known_words": True,
         }
 
     def _should_fallback(self, message: Message) -> bool:
         if super()._should_fallback(message):
+            return True
+        if self.component_config["ask_back_without_known_words"] and message.get(NO_KNOWN_WORD):
             return True
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         words = len(str(message.get(TEXT) or "").split())

@@ -14,7 +14,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.classifier import LinearSvmClassifier
+from nlu.classifier import NO_KNOWN_WORD, LinearSvmClassifier
 
 EXAMPLES = {
     "healthcare_access": [
@@ -148,16 +148,14 @@ def test_an_untrained_classifier_leaves_messages_alone(tmp_path: Path) -> None:
     assert message.get("intent") is None
 
 
-def test_a_message_without_any_known_word_gets_the_unknown_words_intent(tmp_path: Path) -> None:
-    pipeline = Pipeline(LocalModelStorage(tmp_path), {"unknown_words_intent": "out_of_scope"})
-    pipeline.train()
+def test_a_message_without_any_known_word_is_marked(pipeline: Pipeline) -> None:
     gibberish, typo_and_word = pipeline.parse("zzzzqqqq xxyy", "helo doctor")
-    assert gibberish.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
-    assert [r["name"] for r in gibberish.get("intent_ranking")].count("out_of_scope") == 1
+    assert gibberish.get(NO_KNOWN_WORD) is True
     # One known word is enough for the model to judge.
+    assert typo_and_word.get(NO_KNOWN_WORD) is False
     assert typo_and_word.get("intent")["name"] == "healthcare_access"
     loaded = LinearSvmClassifier.load(
         pipeline.config, pipeline.storage, pipeline.resource, ExecutionContext(GraphSchema({}), node_name="classifier")
     )
     (stored,) = pipeline.parse("zzzzqqqq xxyy", classifier=loaded)
-    assert stored.get("intent")["name"] == "out_of_scope"
+    assert stored.get(NO_KNOWN_WORD) is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu.classifier import NO_KNOWN_WORD
 from nlu.fallback import GuardedFallbackClassifier
 
 
@@ -33,3 +34,14 @@ def test_short_replies_and_long_topic_questions_are_left_alone() -> None:
 def test_low_confidence_still_falls_back() -> None:
     (message,) = fallback().process([classified("doctor", "healthcare_access", 0.3)])
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_message_without_any_known_word_is_asked_back() -> None:
+    # Character n-grams alone made "helllo" a confident guess: ask back instead.
+    message = classified("helllo", "out_of_scope", 0.9)
+    message.set(NO_KNOWN_WORD, True)
+    known = classified("doctor", "healthcare_access", 0.9)
+    known.set(NO_KNOWN_WORD, False)
+    unknown_out, known_out = fallback().process([message, known])
+    assert unknown_out.get("intent")["name"] == "nlu_fallback"
+    assert known_out.get("intent")["name"] == "healthcare_access"
