@@ -123,8 +123,7 @@ class LanguageDetector:
         # "ሰላም") can only be Russian or Tigrinya among our languages. It decides if the model
         # agrees (and does not take it for Ukrainian or Amharic); Latin or Arabic script does not.
         only = self._only_language_of_script(normalised) if short else None
-        longest = max((sum(c.isalpha() for c in word) for word in normalised.split()), default=0)
-        if short and (only is None or longest < MIN_LETTERS_OWN_SCRIPT):
+        if short and (only is None or _longest_word(normalised) < MIN_LETTERS_OWN_SCRIPT):
             return Detection(None, 0.0, words)
         ranked = list(self.scores(text).items())
         if not ranked:
@@ -141,6 +140,10 @@ class LanguageDetector:
             return None
         supported = self._by_script.get(scripts.pop(), set()) - {OTHER}
         return next(iter(supported)) if len(supported) == 1 else None
+
+
+def _longest_word(text: str) -> int:
+    return max((sum(c.isalpha() for c in word) for word in text.split()), default=0)
 
 
 def read_nlu_examples(directory: Path) -> dict[str, list[str]]:
