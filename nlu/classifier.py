@@ -102,11 +102,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         """One count matrix per featurizer (block), rows in message order; a missing row is zeros."""
         rows: list[list[sp.csr_matrix]] = [[] for _ in self._origins]
         for message in messages:
-            found = {
-                f.origin: f.features
-                for f in message.features
-                if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
-            }
+            found = _sentence_counts(message)
             for b, (origin, width) in enumerate(zip(self._origins, self._widths, strict=True)):
                 matrix = found.get(origin)
                 rows[b].append(sp.csr_matrix(matrix) if matrix is not None else sp.csr_matrix((1, width)))
@@ -132,17 +128,9 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
             logger.debug("No intent examples: the classifier stays untrained.")
             return self._resource
         labels = np.array([e.get(INTENT) for e in examples])
-        self._origins = sorted(
-            {
-                f.origin
-                for f in examples[0].features
-                if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
-            }
-        )
-        self._widths = []
-        for origin in self._origins:
-            feature = next(f for f in examples[0].features if f.origin == origin and f.type == FEATURE_TYPE_SENTENCE)
-            self._widths.append(feature.features.shape[1])
+        first = _sentence_counts(examples[0])
+        self._origins = sorted(first)
+        self._widths = [first[origin].shape[1] for origin in self._origins]
         blocks = self._counts(examples)
         n = len(examples)
         # Smooth idf as in scikit-learn: ln((1 + n) / (1 + df)) + 1.
@@ -244,6 +232,15 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         except (ValueError, FileNotFoundError):
             logger.debug("No trained intent classifier in the model: it stays untrained.")
         return component
+
+
+def _sentence_counts(message: Message) -> dict[str, Any]:
+    """The message's sparse sentence features by featurizer (origin): one block each."""
+    return {
+        f.origin: f.features
+        for f in message.features
+        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+    }
 
 
 def _words(message: Message) -> set[str]:
