@@ -3,7 +3,8 @@
 Every word token is normalised (nlu/normalise.py), and for each concept of the lexicon the
 message mentions, a token "⟨concept⟩" is added. The featurizers then see the same token for
 "doctor", "طبيب", "دکتر", "врач" and "dhakhtar": what one language's examples teach about
-a concept, every language gets.
+a concept, every language gets. With `concept_pairs` (config.yml), every two concepts of a
+message also give a token ("⟨apply_x_withdraw⟩"), so the model can learn what they mean together.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from nlu.normalise import normalise
 class ConceptTokenizer(WhitespaceTokenizer):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**WhitespaceTokenizer.get_default_config(), "concepts": True}
+        # concept_pairs: also a token for every two concepts a message mentions (nlu/lexicon.py).
+        return {**WhitespaceTokenizer.get_default_config(), "concepts": True, "concept_pairs": False}
 
     @classmethod
     def create(
@@ -53,7 +55,6 @@ class ConceptTokenizer(WhitespaceTokenizer):
             token.text = token.lemma = normalise(token.text)
         if self._config.get("concepts", True):
             end = len(message.get(attribute) or "")
-            tokens += [
-                Token(name, end, end) for name in tokens_for(default_lexicon().concepts_in(message.get(attribute)))
-            ]
+            concepts = default_lexicon().concepts_in(message.get(attribute))
+            tokens += [Token(name, end, end) for name in tokens_for(concepts, self._config.get("concept_pairs", False))]
         return tokens

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.lexicon import Lexicon, default_lexicon
+from nlu.lexicon import Lexicon, default_lexicon, tokens_for
 from nlu.normalise import normalise
 
 
@@ -44,3 +44,15 @@ def test_an_unknown_concept_is_refused(tmp_path) -> None:  # type: ignore[no-unt
     (tmp_path / "xx.yml").write_text("not_a_concept: [foo]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown concept"):
         Lexicon.load(tmp_path)
+
+
+def test_concept_tokens_and_pairs_are_in_a_stable_order() -> None:
+    assert tokens_for(["withdraw", "apply", "apply"]) == ["⟨apply⟩", "⟨withdraw⟩"]
+    assert tokens_for(["withdraw", "flight", "apply"], pairs=True) == [
+        "⟨apply⟩",
+        "⟨flight⟩",
+        "⟨withdraw⟩",
+        "⟨apply_x_flight⟩",
+        "⟨apply_x_withdraw⟩",
+        "⟨flight_x_withdraw⟩",
+    ]
