@@ -2,7 +2,7 @@
 
 Lower case; accents dropped (é -> e, ş -> s); Arabic-script variants unified (Arabic and Persian
 kaf and yeh, hamza forms, teh marbuta, diacritics, tatweel, zero-width joiners), so that
-"مستشفى", "مستشفي" and "مُستشفى" are one word to the model.
+"مستشفى", "مستشفي" and "مُستشفى" are one word to the model; typographic apostrophes (’) become '.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ _FOLD = str.maketrans(
         "ك": "ک", "ي": "ی", "ى": "ی", "ئ": "ی", "ة": "ه", "ۀ": "ه",
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و",
         "ı": "i", "ß": "ss",
+        "’": "'", "‘": "'", "ʼ": "'", "`": "'",  # phones type ’ for '
     }
 )  # fmt: skip
 
