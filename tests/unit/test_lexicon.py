@@ -38,6 +38,8 @@ def test_the_shipped_lexicon_loads_and_avoids_known_false_friends() -> None:
     assert "yes" not in lexicon.concepts_in("xalk dalen la rojhalat")  # Sorani "they say"
     assert "detention" not in lexicon.concepts_in("التذكرة محجوزة")  # "the ticket is booked"
     assert "coa_azc" not in lexicon.concepts_in("wie wordt kampioen")
+    assert "hello" in lexicon.concepts_in("hola")
+    assert "hello" not in lexicon.concepts_in("vivo en holanda")  # "hola$": whole word only
 
 
 def test_an_unknown_concept_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
