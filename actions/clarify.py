@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import payloads
 from actions.context import consecutive_fallbacks
-from bot.topics import TOPIC_KEYS
+from bot.topics import SHORT_REPLY_INTENTS, TOPIC_KEYS
 
 MAX_CHOICES = 3
 # Below this a candidate is noise, not a plausible reading of the message.
@@ -21,12 +21,20 @@ MIN_CANDIDATE_CONFIDENCE = 0.08
 
 
 def likely_topics(ranking: list[dict[str, Any]]) -> list[str]:
+    ranked = [item for item in ranking if item.get("name") != "nlu_fallback"]
+    scale = 1.0
+    if ranked and ranked[0].get("name") in SHORT_REPLY_INTENTS:
+        # A long message taken for "hello" or "ok" (nlu/fallback.py asked back): the greeting
+        # is real and the question is in the rest ("salam, I want to go home with IOM, how?").
+        # Weigh the other readings among themselves, or the greeting's share hides them all.
+        rest = sum(float(i.get("confidence") or 0) for i in ranked if i.get("name") not in SHORT_REPLY_INTENTS)
+        scale = 1.0 / rest if rest > 0 else 1.0
     candidates = [
         item["name"]
-        for item in ranking
+        for item in ranked
         if item.get("name") in TOPIC_KEYS
         and item["name"] != "counsellor_request"
-        and float(item.get("confidence") or 0) >= MIN_CANDIDATE_CONFIDENCE
+        and float(item.get("confidence") or 0) * scale >= MIN_CANDIDATE_CONFIDENCE
     ]
     return candidates[:MAX_CHOICES]
 

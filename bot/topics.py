@@ -54,4 +54,8 @@ CONVERSATIONAL_INTENTS: tuple[str, ...] = (
     "out_of_scope",
 )
 
+# Replies of a few words in every language's training data ("yes", "thanks", "hello"): a long
+# message taken for one of them is asked back (nlu/fallback.py, actions/clarify.py).
+SHORT_REPLY_INTENTS: tuple[str, ...] = ("greet", "goodbye", "thanks", "affirm", "deny")
+
 ALL_INTENTS: tuple[str, ...] = TOPIC_KEYS + CONVERSATIONAL_INTENTS

@@ -18,9 +18,8 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.topics import SHORT_REPLY_INTENTS
 from nlu.classifier import NO_KNOWN_WORD
-
-SHORT_REPLY_INTENTS = ["greet", "goodbye", "thanks", "affirm", "deny"]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -29,7 +28,7 @@ class GuardedFallbackClassifier(FallbackClassifier):
     def get_default_config() -> dict[str, Any]:
         return {
             **FallbackClassifier.get_default_config(),
-            "short_reply_intents": SHORT_REPLY_INTENTS,
+            "short_reply_intents": list(SHORT_REPLY_INTENTS),
             "short_reply_max_words": 6,
             "ask_back_without_known_words": True,
         }

@@ -78,6 +78,23 @@ async def test_clarify_offers_the_likeliest_topics() -> None:
     }
 
 
+def test_a_long_message_taken_for_a_greeting_offers_the_topics_of_its_question() -> None:
+    # "salam, mn bdi rja3 3la blade ma3 iom, kif bqdm?" as the model of 2026-12-06 ranked it.
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "greet", "confidence": 0.93},
+        {"name": "return_options", "confidence": 0.02},
+        {"name": "return_apply", "confidence": 0.015},
+        {"name": "out_of_scope", "confidence": 0.01},
+        {"name": "detention", "confidence": 0.001},
+    ]
+    assert likely_topics(ranking) == ["return_options", "return_apply"]
+    # Not when the best reading is a topic or out of scope: their small neighbours stay noise.
+    ranking[1]["name"] = "out_of_scope"
+    ranking[4]["name"] = "greet"
+    assert likely_topics(ranking) == []
+
+
 async def test_clarify_twice_in_a_row_offers_a_counsellor() -> None:
     dispatcher = CollectingDispatcher()
     events = [user_event("nlu_fallback"), user_event("nlu_fallback")]
