@@ -27,6 +27,7 @@ from bot.render import ReplyRenderer
 from bot.state.erase import Eraser
 from bot.state.keys import Keys
 from bot.state.language import LanguageStore
+from bot.state.questions import QuestionStore
 from bot.state.redis import connect
 
 
@@ -51,6 +52,7 @@ def build_gateway(
         counsellors_enabled=settings.counsellor_chat_id is not None,
         eraser=Eraser(redis, keys),
         detector=detector or LanguageDetector.from_nlu_dir(settings.nlu_dir),
+        questions=QuestionStore(redis, keys),
     )
 
 

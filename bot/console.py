@@ -43,6 +43,9 @@ class Console:
                 return await self.gateway.button(self.user, self.choices[int(line) - 1].data)
             if line.startswith("/") and line[1:].split(" ")[0] in COMMANDS:
                 return await self.command(line[1:].split(" ")[0])
+            button = await self.gateway.typed_answer(self.user, line)
+            if button is not None:  # a typed "yes" / "no" to the question just asked
+                return await self.gateway.button(self.user, button)
             return await self.gateway.text(self.user, line)
         except Exception:
             return await self.gateway.error(self.user)

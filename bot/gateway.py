@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot import callbacks
 from bot.errors import RasaError, RasaTimeout
-from bot.handoff.requests import HandoffRequests
+from bot.handoff.requests import AWAITING_CONSENT, HandoffRequests
 from bot.i18n.detect import OTHER, LanguageDetector
 from bot.i18n.languages import SOURCE_LANGUAGE, resolve
 from bot.metrics import Metrics
@@ -26,6 +26,7 @@ from bot.render import ReplyRenderer
 from bot.replies import Reply
 from bot.state.erase import Eraser
 from bot.state.language import Languages, LanguageStore
+from bot.state.questions import QuestionStore
 from bot.topics import ALL_INTENTS, TOPIC_KEYS
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,15 @@ DEGRADED_MIN_CONFIDENCE = 0.6
 # Saying "I do not speak your language" to someone who does write one of ours is worse than
 # answering a foreign message in the current language: ask for a clearer margin.
 UNSUPPORTED_MARGIN = 0.5
+
+# The yes/no questions a typed answer may answer (bot/state/questions.py): the callback data of
+# their "yes" and "no" buttons. A reply carrying both buttons asks the question.
+YES_NO_QUESTIONS: dict[str, tuple[str, str]] = {
+    "forget": (callbacks.forget("yes"), callbacks.forget("no")),
+    "consent": (callbacks.handoff("share"), callbacks.handoff("noshare")),
+}
+# A typed answer counts as yes or no only when the NLU is this sure (a lone "yes", "no", "ok").
+TYPED_ANSWER_MIN_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ class Gateway:
         eraser: Eraser,
         detector: LanguageDetector | None = None,
         metrics: Metrics | None = None,
+        questions: QuestionStore | None = None,
     ) -> None:
         self.rasa = rasa
         self.renderer = renderer
@@ -87,6 +98,7 @@ class Gateway:
         self.detector = detector
         self.eraser = eraser
         self.metrics = metrics or Metrics()
+        self.questions = questions
         self._recording: set[asyncio.Task[None]] = set()
         # Background tracker writes share Rasa with the messages people are waiting for: a few at
         # a time, so that a burst of button presses cannot flood Rasa with concurrent requests.
@@ -107,6 +119,44 @@ class Gateway:
 
     async def start(self, user: User) -> list[Reply]:
         return self.renderer.start(await self.language_of(user))
+
+    async def typed_answer(self, user: User, text: str) -> str | None:
+        """The button a typed "yes" or "no" stands for, if it answers the question just asked.
+
+        Returns the button's callback data (the caller handles it as that button), or None: the
+        text is a message like any other. Either way the question is then forgotten.
+        """
+        if self.questions is None:
+            return None
+        pseudonym = self.pseudonym(user)
+        question = await self.questions.take(pseudonym)
+        if question not in YES_NO_QUESTIONS:
+            return None
+        if question == "consent":
+            request = await self.handoff_requests.get(pseudonym)
+            if request is None or request.status != AWAITING_CONSENT:
+                return None  # already answered with a button, or cancelled
+        message = text.strip().lstrip("/").strip()[:MAX_NLU_CHARS]
+        if not message:
+            return None
+        try:
+            parsed = await self.rasa.parse(message)
+        except RasaError:
+            return None  # the message goes its usual way, which copes with Rasa being down
+        intent = parsed.get("intent") or {}
+        if float(intent.get("confidence") or 0.0) < TYPED_ANSWER_MIN_CONFIDENCE:
+            return None
+        yes, no = YES_NO_QUESTIONS[question]
+        return {"affirm": yes, "deny": no}.get(str(intent.get("name")))
+
+    async def _remember_question(self, user: User, replies: list[Reply]) -> None:
+        if self.questions is None:
+            return
+        data = {button.data for reply in replies for row in reply.buttons for button in row}
+        for question, (yes, no) in YES_NO_QUESTIONS.items():
+            if yes in data and no in data:
+                await self.questions.asked(self.pseudonym(user), question)
+                return
 
     async def text(self, user: User, text: str) -> list[Reply]:
         choice = await self._language_for_text(user, text)
@@ -164,6 +214,8 @@ class Gateway:
         return LanguageChoice(language, offer_keep=offer_keep)
 
     async def button(self, user: User, data: str | None) -> list[Reply]:
+        if self.questions is not None:
+            await self.questions.take(self.pseudonym(user))  # a button press answers or leaves it
         language = await self.language_of(user)
         self.metrics.message("button", language)
         callback = callbacks.parse(data)
@@ -196,7 +248,7 @@ class Gateway:
     async def forget(self, user: User) -> list[Reply]:
         """Ask to confirm before erasing (a mistyped /forget must not wipe a handoff)."""
         language = await self.language_of(user)
-        return [
+        replies = [
             self.renderer.text(
                 "forget.confirm",
                 language,
@@ -206,6 +258,8 @@ class Gateway:
                 ],
             )
         ]
+        await self._remember_question(user, replies)
+        return replies
 
     async def erase(self, user: User, language: str) -> list[Reply]:
         pseudonym = self.pseudonym(user)
@@ -333,11 +387,14 @@ class Gateway:
         except RasaError as exc:
             logger.error("rasa's dialogue unavailable (%s); answering in degraded mode", exc)
             self.metrics.error("rasa_unavailable")
-            return await self._degraded(message, language)
+            replies = await self._degraded(message, language)
+            await self._remember_question(user, replies)
+            return replies
         self.metrics.replies_from_rasa(answer, language)
         replies = self.renderer.from_rasa(answer, language)
         self.metrics.reply_seconds.labels(kind).observe(time.perf_counter() - started)
         if not replies:
             # Rasa may predict action_listen only; the user must never be left without an answer.
             replies = [self.renderer.text("clarify.rephrase", language, menu=True)]
+        await self._remember_question(user, replies)
         return replies

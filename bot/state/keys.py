@@ -50,6 +50,9 @@ class Keys:
         # The one place a raw Telegram chat id is kept: needed to send to the user.
         return f"{self.prefix}:chat:{pseudonym}"
 
+    def question(self, pseudonym: str) -> str:
+        return f"{self.prefix}:question:{pseudonym}"
+
     def fallback_memory(self, pseudonym: str) -> str:
         return f"{self.prefix}:fallbacks:{pseudonym}"
 
@@ -96,6 +99,7 @@ class Keys:
             self.conversation_language(pseudonym),
             self.handoff_request(pseudonym),
             self.fallback_memory(pseudonym),
+            self.question(pseudonym),
             self.tracker(pseudonym),
             self.outbox(pseudonym),
             self.chat(pseudonym),

@@ -219,9 +219,10 @@ def on_duty(telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram) -> No
 
 
 def request_counsellor(
-    fake: FakeTelegram, user: int, language: str, text: str, *, share: bool = True
+    fake: FakeTelegram, user: int, language: str, text: str, *, share: bool = True, typed: str | None = None
 ) -> tuple[list[Call], Call]:
-    """The user asks for a counsellor and answers the consent question; returns (user msgs, card)."""
+    """The user asks for a counsellor and answers the consent question (with its button, or by
+    typing ``typed``); returns (user msgs, card)."""
     mark = len(fake.calls)
     before = len(fake.sent(user))
     fake.push(message(user, text, language_code=language))
@@ -230,7 +231,10 @@ def request_counsellor(
         "h:share",
         "h:noshare",
     ]
-    fake.push(callback(user, "h:share" if share else "h:noshare", language_code=language))
+    if typed is not None:
+        fake.push(message(user, typed, language_code=language))
+    else:
+        fake.push(callback(user, "h:share" if share else "h:noshare", language_code=language))
     queued = fake.wait_for(user, before + 2)[before + 1]
     card = wait_group(fake, mark, lambda c: "reply_markup" in c.params and "Request" in c.text)
     return [intro, queued], card

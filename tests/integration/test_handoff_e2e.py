@@ -96,6 +96,15 @@ def test_the_full_cycle_in_arabic(on_duty: None, fake_telegram: FakeTelegram, ca
     assert plain(catalog.render("healthcare_access.answer", "ar").text)[:40] in plain(again.text)
 
 
+def test_a_typed_yes_to_the_consent_question_shares_like_the_button(
+    on_duty: None, fake_telegram: FakeTelegram, catalog: ContentCatalog
+) -> None:
+    user = 6010
+    (_, queued), card = request_counsellor(fake_telegram, user, "ar", "أريد التحدث مع مستشار", typed="نعم")
+    assert plain(catalog.render("handoff.queue_position", "ar", position=1).text) in plain(queued.text)
+    assert "Arabic" in card.text and "the user agreed to share it" in card.text
+
+
 def test_two_counsellors_claiming_at_once(on_duty: None, fake_telegram: FakeTelegram) -> None:
     fake = fake_telegram
     _, card = request_counsellor(fake, 6002, "ar", "أريد التحدث مع مستشار")

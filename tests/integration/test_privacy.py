@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import redis
 
 from bot.pseudonym import Pseudonymizer
@@ -54,11 +55,12 @@ def _traces(stack: Stack, needles: list[str]) -> list[str]:
     return found
 
 
+@pytest.mark.parametrize("answer", ["button", "typed"])
 def test_forget_erases_everything_including_the_group_transcript(
-    on_duty: None, telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, stack: Stack
+    on_duty: None, telegram_gateway: GatewayProcess, fake_telegram: FakeTelegram, stack: Stack, answer: str
 ) -> None:
     fake = fake_telegram
-    user = 918273645
+    user = 918273645 if answer == "button" else 918273646
     fake.push(message(user, "can I see a doctor without papers?"))
     fake.wait_for(user, 1)
     _, card = request_counsellor(fake, user, "ar", "أريد التحدث مع مستشار")
@@ -70,7 +72,8 @@ def test_forget_erases_everything_including_the_group_transcript(
     fake.push(message(user, "/forget"))
     confirm = fake.wait_for(user, before + 1)[before]
     assert "f:yes" in str(confirm.params["reply_markup"])
-    fake.push(callback(user, "f:yes"))
+    # People type "yes" as often as they tap the button.
+    fake.push(callback(user, "f:yes") if answer == "button" else message(user, "نعم"))
     fake.wait_for(user, before + 2)
     deleted = fake.wait_for(COUNSELLOR_GROUP, 1, method="deleteMessage")
     assert card.result["message_id"] in [int(c.params["message_id"]) for c in deleted]

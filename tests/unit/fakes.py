@@ -37,11 +37,21 @@ class ScriptedRasa:
         if request.url.path == "/status":
             return httpx.Response(200, json={"model_file": "x.tar.gz"})
         body = json.loads(request.content)
+        if request.url.path == "/model/parse":
+            short = {"yes": "affirm", "ja": "affirm", "نعم": "affirm", "no": "deny", "nee": "deny"}
+            name = short.get(body["text"].strip().lower()) or self.intent_for(body["text"])
+            return httpx.Response(200, json={"text": body["text"], "intent": {"name": name, "confidence": 0.97}})
         self.received.append(body)
         intent = self.intent_for(body["message"])
         sender = body["sender"]
         if intent == "nlu_fallback":
             custom = {"type": "clarify", "topics": ["healthcare_access", "return_options"]}
+        elif intent == "counsellor_request":  # actions/handoff.py
+            share = [
+                {"key": "handoff.share_yes", "callback": "h:share"},
+                {"key": "handoff.share_no", "callback": "h:noshare"},
+            ]
+            custom = {"type": "text", "key": "handoff.intro", "buttons": share}
         elif intent == "greet":
             custom = {"type": "text", "key": "conversation.greet", "menu": True}
         else:

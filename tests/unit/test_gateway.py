@@ -218,6 +218,37 @@ async def test_forget_asks_first_then_erases_everything(gateway: Gateway, fake_r
     assert await fake_redis.exists("mbtest:lang:someoneelse")
 
 
+async def test_a_typed_yes_answers_the_question_just_asked(gateway: Gateway, fake_redis) -> None:
+    user = User("tg", 14, "en")
+    pseudonym = gateway.pseudonym(user)
+    await gateway.button(user, "l:ar")
+    await gateway.forget(user)
+    assert await fake_redis.ttl(f"mbtest:question:{pseudonym}") > 0  # it expires
+    assert await gateway.typed_answer(user, "نعم") == "f:yes"
+    # Asked once, answered once: the next "yes" is a message like any other.
+    assert await gateway.typed_answer(user, "نعم") is None
+    await gateway.forget(user)
+    assert await gateway.typed_answer(user, "no") == "f:no"
+    await gateway.forget(user)
+    assert await gateway.typed_answer(user, "can I see a doctor?") is None  # a new question
+    await gateway.forget(user)
+    await gateway.button(user, "m")  # a button leaves the question behind
+    assert await gateway.typed_answer(user, "yes") is None
+
+
+async def test_a_typed_yes_gives_consent_while_the_request_awaits_it(gateway: Gateway) -> None:
+    user = User("tg", 15, "en")
+    replies = await gateway.request_counsellor(user)
+    assert {b.data for row in replies[0].buttons for b in row} >= {"h:share", "h:noshare"}
+    await gateway.handoff_requests.open(HandoffRequest(gateway.pseudonym(user), "en"))  # as Rasa's action does
+    assert await gateway.typed_answer(user, "yes") == "h:share"
+    await gateway.request_counsellor(user)
+    assert await gateway.typed_answer(user, "nee") == "h:noshare"
+    await gateway.request_counsellor(user)
+    await gateway.handoff_requests.delete(gateway.pseudonym(user))  # cancelled meanwhile
+    assert await gateway.typed_answer(user, "yes") is None
+
+
 async def test_privacy_answer_offers_deletion(gateway: Gateway) -> None:
     replies = await gateway.button(USER, "i:privacy")
     assert any(b.data == "f" for row in replies[0].buttons for b in row)
