@@ -98,6 +98,10 @@ def concept_token(concept: str) -> str:
     return f"⟨{concept}⟩"
 
 
+def is_concept_token(token: str) -> bool:
+    return token.startswith("⟨") and token.endswith("⟩")
+
+
 def tokens_for(concepts: Iterable[str], pairs: bool = False) -> list[str]:
     """A token per concept and, with ``pairs``, one per two concepts met together.
 
