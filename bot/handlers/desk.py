@@ -20,8 +20,10 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.handlers.common import emit, user_of
+from bot.gateway import User
+from bot.handlers.common import emit, gateway_of, send_replies, user_of
 from bot.handoff.desk import CounsellorDesk
+from bot.replies import Reply
 
 
 def desk_of(context: ContextTypes.DEFAULT_TYPE) -> CounsellorDesk | None:
@@ -29,17 +31,37 @@ def desk_of(context: ContextTypes.DEFAULT_TYPE) -> CounsellorDesk | None:
 
 
 async def relay_from_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """While a counsellor has the chat (or a message is being left), relay instead of answering."""
+    """While a counsellor has the chat (or a message is being left), relay instead of answering.
+
+    First, though: a typed "yes" / "no" to the question the bot just asked (the consent, or
+    /forget's "delete everything?", which may come in the middle of a conversation with a
+    counsellor) does what its button does, and is not relayed.
+    """
     desk = desk_of(context)
     user = user_of(update)
     message = update.effective_message
     if desk is None or user is None or message is None or update.effective_chat is None:
         return
+    if message.text is not None and (button := await gateway_of(context).typed_answer(user, message.text)):
+        await send_replies(update, context, await as_button(update, context, user, button))
+        raise ApplicationHandlerStop
     calls = await desk.user_message(user, update.effective_chat.id, message)
     if calls is None:
         return  # not in a handoff: the bot's own handlers answer
     await emit(context, calls)
     raise ApplicationHandlerStop
+
+
+async def as_button(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, data: str) -> list[Reply]:
+    """What pressing that button does: the desk's part (handoff_button, forget), then the gateway's."""
+    desk = desk_of(context)
+    chat = update.effective_chat
+    if desk is not None and chat is not None and data in (callbacks.handoff("share"), callbacks.handoff("noshare")):
+        await emit(context, await desk.consent(user, chat.id, share=data == callbacks.handoff("share")))
+        return []
+    if desk is not None and data == callbacks.forget("yes"):
+        await emit(context, await desk.forget(user))  # out of the counsellors' group first
+    return await gateway_of(context).button(user, data)
 
 
 async def end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,6 +15,7 @@ from tests.integration.conftest import (
     LAYLA,
     GatewayProcess,
     claim_data,
+    group_calls,
     request_counsellor,
     wait_group,
 )
@@ -65,6 +66,11 @@ def test_forget_erases_everything_including_the_group_transcript(
     fake.wait_for(user, 1)
     _, card = request_counsellor(fake, user, "ar", "أريد التحدث مع مستشار")
     request_id = claim_data(card).split(":", 1)[1]
+    if answer == "typed":  # in a conversation with a counsellor: a typed "yes" is not relayed
+        mark = len(fake.calls)
+        fake.push(group_callback(COUNSELLOR_GROUP, LAYLA, claim_data(card), card.result["message_id"]))
+        wait_group(fake, mark, lambda c: "claimed by Layla" in c.text)
+        fake.wait_for(user, 4)  # answer, counsellor intro, place in the queue, Layla is here
     pseudonym = Pseudonymizer(stack.env["PSEUDONYM_SECRET"].encode())("tg", user)
     assert _traces(stack, [pseudonym]), "the test must first see the user's state"
 
@@ -73,10 +79,12 @@ def test_forget_erases_everything_including_the_group_transcript(
     confirm = fake.wait_for(user, before + 1)[before]
     assert "f:yes" in str(confirm.params["reply_markup"])
     # People type "yes" as often as they tap the button.
+    mark = len(fake.calls)
     fake.push(callback(user, "f:yes") if answer == "button" else message(user, "نعم"))
     fake.wait_for(user, before + 2)
     deleted = fake.wait_for(COUNSELLOR_GROUP, 1, method="deleteMessage")
     assert card.result["message_id"] in [int(c.params["message_id"]) for c in deleted]
+    assert not any("نعم" in c.text for c in group_calls(fake, mark))  # not relayed to the counsellor
 
     # The confirmation itself passes through the outbox: give the sender a moment to finish.
     deadline = time.monotonic() + 10
