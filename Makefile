@@ -56,6 +56,7 @@ preview: catalogs
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bot actions nlu
 
 rasa-validate: $(STAMP)
 	$(RASA_QUIET) $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings

@@ -97,10 +97,12 @@ class Outbox:
         self._commit = redis.register_script(_COMMIT)
         self.wakeup = asyncio.Event()
 
-    async def commit(
-        self, done_key: str, messages: Sequence[Outgoing], *, lease_key: str = "", owner: str = ""
-    ) -> bool:
-        """Queue ``messages`` and mark ``done_key``, atomically; False if not ours or done already."""
+    async def commit(self, done_key: str, messages: Sequence[Outgoing], *, lease_key: str = "", owner: str = "") -> int:
+        """Queue ``messages`` and mark ``done_key``, atomically.
+
+        Returns ``COMMITTED``, ``NOT_OURS`` (the lease is another replica's: nothing done) or
+        ``ALREADY_DONE`` (``done_key`` was marked before: nothing queued).
+        """
         keys = [lease_key, done_key, self.keys.outbox_recipients()] + [self.keys.outbox(m.recipient) for m in messages]
         args: list[Any] = [owner, DONE_TTL_SECONDS, OUTBOX_TTL_SECONDS, time.time()]
         for message in messages:

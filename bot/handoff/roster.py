@@ -160,8 +160,8 @@ def load_roster(path: Path) -> Roster:
             problems.append(f"{where}: must have id, name and languages")
             continue
         try:
-            user_id = int(entry.get("id"))
-        except (TypeError, ValueError):
+            user_id = int(entry["id"])
+        except (KeyError, TypeError, ValueError):
             problems.append(f"{where}: id must be a Telegram user id (a number)")
             continue
         if user_id in seen:

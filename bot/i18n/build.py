@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
@@ -36,6 +37,17 @@ MACHINE_DRAFT = "status: machine-draft"
 
 def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
+
+
+def forms(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """A message's id or string as a tuple of its forms: one for a singular, one per plural form.
+
+    Babel types both loosely: a str, or a tuple (from read_po) or list (from read_mo) of them for a
+    plural; a string may also be None, which counts as one empty form.
+    """
+    if text is None:
+        return ("",)
+    return (text,) if isinstance(text, str) else tuple(text)
 
 
 def po_path(locales_dir: Path, language: str) -> Path:
@@ -139,7 +151,7 @@ def merge(template: Catalog, old: Catalog) -> Catalog:
     for message in template:
         if not message.id:
             continue
-        previous = by_context.get(message.context)
+        previous = by_context.get(message.context) if message.context else None  # it has only messages with one
         new = Message(
             message.id,
             string=("",) * merged.num_plurals if isinstance(message.id, tuple) else "",
@@ -168,14 +180,16 @@ def _has_text(string: object) -> bool:
     return any(string) if isinstance(string, list | tuple) else bool(string)
 
 
-def _reshape(string: object, msgid: object, num_plurals: int) -> object:
+def _reshape(
+    string: str | Sequence[str] | None, msgid: str | Sequence[str], num_plurals: int
+) -> str | tuple[str, ...] | None:
     if isinstance(msgid, tuple):
-        strings = list(string) if isinstance(string, list | tuple) else [string]
+        strings = list(forms(string))
         strings += [""] * (num_plurals - len(strings))
         return tuple(strings[:num_plurals])
-    if isinstance(string, list | tuple):
-        return string[0] if string else ""
-    return string
+    if string is None or isinstance(string, str):
+        return string
+    return string[0] if string else ""
 
 
 def is_fuzzy(message: Message) -> bool:
@@ -189,8 +203,8 @@ def compile_catalog(po: Path, mo: Path, language: str) -> list[str]:
     for message in list(catalog):
         if not message.id or is_fuzzy(message) or not _has_text(message.string):
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = forms(message.id)
+        strings = forms(message.string)
         expected = set().union(*(placeholders(i) for i in ids))
         for string in strings:
             if string and not placeholders(string) <= expected:

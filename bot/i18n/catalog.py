@@ -59,10 +59,11 @@ class CompiledTranslations:
             if not message.id or not message.context:
                 continue
             if isinstance(message.id, list | tuple):
-                strings = tuple(message.string) if isinstance(message.string, list | tuple) else (message.string,)
+                # A missing translation (None) is one empty form, like "": the entry is left out.
+                strings = tuple(message.string) if isinstance(message.string, list | tuple) else (message.string or "",)
                 if any(strings):
                     entries[(message.context, message.id[0])] = strings
-            elif message.string:
+            elif isinstance(message.string, str) and message.string:  # read_mo gives a singular a str
                 entries[(message.context, message.id)] = message.string
         return cls(language, entries, catalog.plural_expr or "(n != 1)")
 

@@ -205,14 +205,14 @@ def run_checks(locales_dir: Path, *, max_age_days: int = 365, today: dt.date | N
     for language in SUPPORTED_LANGUAGES:
         if language == SOURCE_LANGUAGE:
             continue
-        path = build.po_path(locales_dir, language)
-        if not path.exists():
+        po = build.po_path(locales_dir, language)
+        if not po.exists():
             report.warning(language, "no catalog yet (run `make catalogs`)")
             continue
         try:
-            catalog = build.read_catalog(path, language)
+            catalog = build.read_catalog(po, language)
         except Exception as exc:  # a broken .po file must be reported, not crash the check
-            report.error(f"{language}", f"{path.name} cannot be read: {exc}")
+            report.error(f"{language}", f"{po.name} cannot be read: {exc}")
             continue
         _check_translations(report, language, template, catalog, set(source.topics))
     return report
@@ -249,7 +249,7 @@ def _check_translations(report: Report, language: str, template: Catalog, catalo
         if message is None:
             report.warning(where, "missing (run `make catalogs`)")
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = build.forms(message.string)
         if not any(strings):
             report.warning(where, "not translated yet")
             continue
@@ -258,7 +258,7 @@ def _check_translations(report: Report, language: str, template: Catalog, catalo
             continue
         if not any(c.startswith(build.STATUS_PREFIX) for c in message.user_comments):
             report.warning(where, "no '# status:' line (machine-draft or reviewed)")
-        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        ids = build.forms(entry.id)
         expected = set().union(*(build.placeholders(i) for i in ids))
         for string in strings:
             found = build.placeholders(string)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import make_union
+from sklearn.pipeline import FeatureUnion, make_union
 from sklearn.svm import LinearSVC
 
 from nlu.examples import read_examples
@@ -53,7 +53,9 @@ def scripts_in(text: str) -> Counter[str]:
 
 
 class LanguageDetector:
-    def __init__(self, model: object, languages: list[str], by_script: Mapping[str, set[str]]) -> None:
+    def __init__(
+        self, model: tuple[FeatureUnion, LinearSVC], languages: list[str], by_script: Mapping[str, set[str]]
+    ) -> None:
         self._model = model
         self._languages = languages
         self._by_script = by_script
@@ -99,7 +101,7 @@ class LanguageDetector:
         normalised = _normalise(text)
         if not normalised:
             return {}
-        features, classifier = self._model  # type: ignore[misc]
+        features, classifier = self._model
         values = classifier.decision_function(features.transform([normalised]))[0]
         candidates = self._candidates(normalised)
         scored = {

@@ -60,7 +60,8 @@ STATUS_MARKS = {"done": "✔", "draft": "m", "outdated": "~", "missing": "·"}
 def coverage(locales: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
     """Status per topic and language: done (reviewed), draft (machine), outdated, missing."""
     source = build.ContentSource.load(locales)
-    template = {m.context: m for m in build.build_template(source, locales) if m.id}
+    # Every template entry has its content key as context; the test only narrows the type.
+    template = {m.context: m for m in build.build_template(source, locales) if m.id and m.context is not None}
     table: dict[str, dict[str, str]] = {}
     languages = [lang for lang in SUPPORTED_LANGUAGES if lang != SOURCE_LANGUAGE]
     rows = [*source.topics, "(other messages)"]
