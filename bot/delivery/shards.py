@@ -8,12 +8,15 @@ leases expire, and the others take over its shards (with the updates still waiti
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 
 import redis.asyncio as aioredis
 
 from bot.state.keys import Keys
+
+logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 15
 HEARTBEAT_SECONDS = 15
@@ -35,6 +38,7 @@ class ShardLeases:
 
     async def refresh(self) -> set[int]:
         """Heartbeat, renew what we hold, take or give back shards to reach our fair share."""
+        before = set(self.owned)
         await self._redis.set(self._keys.replica(self.replica_id), "1", ex=HEARTBEAT_SECONDS)
         replicas = [k async for k in self._redis.scan_iter(match=self._keys.replicas_pattern(), count=100)]
         share = math.ceil(self.shards / max(1, len(replicas)))
@@ -53,6 +57,11 @@ class ShardLeases:
                 continue
             if await self._redis.set(self._keys.shard_lease(shard), self.replica_id, nx=True, ex=LEASE_SECONDS):
                 self.owned.add(shard)
+        if self.owned != before:  # hand-overs, for whoever reads the logs after a lost update
+            logger.info(
+                "inbox shards: %d replicas, holding %s (took %s, gave up %s)",
+                len(replicas), sorted(self.owned), sorted(self.owned - before), sorted(before - self.owned),
+            )  # fmt: skip
         return set(self.owned)
 
     async def release(self, shard: int) -> None:

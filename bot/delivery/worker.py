@@ -69,7 +69,9 @@ class UpdateWorker:
                     continue
                 entries = response[0][1]
                 if not await self._handle_batch(shard, entries):
-                    return  # the lease moved on: the new holder starts from our cursor
+                    # The lease moved on: the new holder starts from our cursor.
+                    logger.info("inbox shard %d: lease lost during a batch, handing over", shard)
+                    return
                 last = entries[-1][0]
                 async with self.redis.pipeline(transaction=True) as pipe:
                     pipe.set(cursor_key, last, ex=SEEN_TTL_SECONDS)

@@ -19,8 +19,11 @@ import httpx
 import pytest
 import redis
 
+from bot.delivery.inbox import shard_of
 from bot.delivery.service import SECRET_HEADER
 from bot.i18n.catalog import ContentCatalog
+from bot.pseudonym import Pseudonymizer
+from bot.state.keys import Keys
 from bot.supervisor import die_with_parent, rasa_argv
 from bot.topics import TOPIC_KEYS
 from tests.fake_telegram import FakeTelegram
@@ -37,9 +40,10 @@ def plain(text: str) -> str:
 
 
 class Replicas:
-    def __init__(self, gateways: list[GatewayProcess], rasa_logs: list[str]) -> None:
+    def __init__(self, gateways: list[GatewayProcess], rasa_logs: list[str], prefix: str) -> None:
         self.gateways = gateways
         self.rasa_logs = rasa_logs
+        self.prefix = prefix
         self.urls = [
             f"http://127.0.0.1:{g.env['WEBHOOK_PORT']}{g.env.get('WEBHOOK_PATH', '/telegram')}" for g in gateways
         ]
@@ -83,7 +87,7 @@ def replicas(stack: Stack, fake_telegram: FakeTelegram, tmp_path_factory: pytest
                     WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(free_port()),
                 )
             )  # fmt: skip
-        yield Replicas(gateways, [str(logs / f"rasa-{n}.log") for n in range(2)])
+        yield Replicas(gateways, [str(logs / f"rasa-{n}.log") for n in range(2)], prefix)
     finally:
         for gateway in gateways:
             stop_gateway(gateway)
@@ -139,5 +143,37 @@ def test_two_hundred_chats_at_once_are_all_answered(replicas: Replicas, fake_tel
     while time.monotonic() < deadline and not all(fake_telegram.sent(u) for u in users):
         time.sleep(0.5)
     unanswered = [u for u in users if not fake_telegram.sent(u)]
-    assert unanswered == []
+    assert unanswered == [], where_are(unanswered, replicas, fake_telegram)
     assert all(len(fake_telegram.sent(u)) == 1 for u in users)
+
+
+def where_are(users: list[int], replicas: Replicas, fake: FakeTelegram) -> str:
+    """Where the updates of unanswered chats are: in an inbox shard, handled and waiting in an
+    outbox, or nowhere; with the shards' holders and the replicas' warnings. So that a failure
+    of this test says what went wrong."""
+    keys = Keys(replicas.prefix)
+    pseudonym = Pseudonymizer(replicas.gateways[0].env["PSEUDONYM_SECRET"].encode())
+    lines = []
+    with redis.Redis.from_url(replicas.gateways[0].stack.redis_url, decode_responses=True) as client:
+        for user in users:
+            shard = shard_of(message(user))
+            waiting = [
+                entry_id
+                for entry_id, fields in client.xrange(keys.inbox(shard))
+                if f'"id": {user},' in fields.get("u", "")
+            ]
+            outbox = keys.outbox(pseudonym("tg", user))
+            lines.append(
+                f"chat {user}: shard {shard} held by {client.get(keys.shard_lease(shard))}, "
+                f"cursor {client.get(keys.inbox_cursor(shard))}, in the inbox {waiting}, "
+                f"outbox {client.llen(outbox)} calls (lock {client.get(keys.outbox_lock(pseudonym('tg', user)))}, "
+                f"listed {client.zscore(keys.outbox_recipients(), pseudonym('tg', user)) is not None}), "
+                f"calls to it {[c.method for c in fake.calls if c.chat_id == user]}"
+            )
+    failed = [c.method for c in fake.calls if c.method.endswith(":failed")]
+    lines.append(f"failed Bot API calls: {len(failed)}")
+    for gateway in replicas.gateways:
+        noted = [line for line in gateway.log_text().splitlines() if " WARNING " in line or " ERROR " in line]
+        lines.append(f"--- {gateway.log.name}: {len(noted)} warnings and errors, the last ones:")
+        lines += noted[-15:]
+    return "\n".join(lines)
