@@ -13,11 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import payloads
 from actions.context import consecutive_fallbacks
-from bot.topics import SHORT_REPLY_INTENTS, TOPIC_KEYS
+from bot.topics import MIN_CHOICE_CONFIDENCE, SHORT_REPLY_INTENTS, TOPIC_KEYS
 
 MAX_CHOICES = 3
-# Below this a candidate is noise, not a plausible reading of the message.
-MIN_CANDIDATE_CONFIDENCE = 0.08
 
 
 def likely_topics(ranking: list[dict[str, Any]]) -> list[str]:
@@ -34,8 +32,11 @@ def likely_topics(ranking: list[dict[str, Any]]) -> list[str]:
         for item in ranked
         if item.get("name") in TOPIC_KEYS
         and item["name"] != "counsellor_request"
-        and float(item.get("confidence") or 0) * scale >= MIN_CANDIDATE_CONFIDENCE
+        and float(item.get("confidence") or 0) * scale >= MIN_CHOICE_CONFIDENCE
     ]
+    if "emergency" in candidates:  # someone may be in danger: that choice first, never cut off
+        candidates.remove("emergency")
+        candidates.insert(0, "emergency")
     return candidates[:MAX_CHOICES]
 
 

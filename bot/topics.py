@@ -58,4 +58,9 @@ CONVERSATIONAL_INTENTS: tuple[str, ...] = (
 # message taken for one of them is asked back (nlu/fallback.py, actions/clarify.py).
 SHORT_REPLY_INTENTS: tuple[str, ...] = ("greet", "goodbye", "thanks", "affirm", "deny")
 
+# Below this confidence a topic is noise, not a plausible reading of a message: the question back
+# does not offer it (actions/clarify.py). At or above it, "emergency" is never passed over for
+# another answer: the bot asks back and offers the emergency numbers first (nlu/fallback.py).
+MIN_CHOICE_CONFIDENCE = 0.08
+
 ALL_INTENTS: tuple[str, ...] = TOPIC_KEYS + CONVERSATIONAL_INTENTS

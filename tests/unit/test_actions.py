@@ -95,6 +95,17 @@ def test_a_long_message_taken_for_a_greeting_offers_the_topics_of_its_question()
     assert likely_topics(ranking) == []
 
 
+def test_a_possible_emergency_is_offered_first_even_when_it_ranks_lower() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": "return_medical", "confidence": 0.5},
+        {"name": "healthcare_access", "confidence": 0.2},
+        {"name": "return_travel", "confidence": 0.12},
+        {"name": "emergency", "confidence": 0.09},
+    ]
+    assert likely_topics(ranking) == ["emergency", "return_medical", "healthcare_access"]
+
+
 async def test_clarify_twice_in_a_row_offers_a_counsellor() -> None:
     dispatcher = CollectingDispatcher()
     events = [user_event("nlu_fallback"), user_event("nlu_fallback")]

@@ -45,3 +45,15 @@ def test_a_message_without_any_known_word_is_asked_back() -> None:
     unknown_out, known_out = fallback().process([message, known])
     assert unknown_out.get("intent")["name"] == "nlu_fallback"
     assert known_out.get("intent")["name"] == "healthcare_access"
+
+
+def test_a_possible_emergency_is_asked_back_not_answered_as_another_topic() -> None:
+    def ranked(text: str, emergency: float) -> Message:
+        ranking = [{"name": "return_medical", "confidence": 0.85}, {"name": "emergency", "confidence": emergency}]
+        return Message({"text": text, "intent": ranking[0], "intent_ranking": ranking})
+
+    pills, trip = fallback().process(
+        [ranked("my friend swallowed a lot of pills", 0.1), ranked("can i take my pills on the plane", 0.01)]
+    )
+    assert pills.get("intent")["name"] == "nlu_fallback"
+    assert trip.get("intent")["name"] == "return_medical"
