@@ -104,7 +104,9 @@ class ReplyRenderer:
         return [
             [self.button(f"{related}.title", language, callbacks.intent(related))]
             for related in topic.related
-            if related in self.catalog.topics
+            # The footer always offers a counsellor: an editor's "related: counsellor_request"
+            # would show the same button twice.
+            if related in self.catalog.topics and related != "counsellor_request"
         ]
 
     def _reply_rows(self, text: str, language: str, rows: list[list[Button]]) -> Reply:

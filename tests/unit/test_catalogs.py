@@ -175,3 +175,13 @@ def test_topic_metadata(locales: Path) -> None:
     topic = ContentCatalog.load(locales).topics["healthcare_access"]
     assert topic.checked == dt.date(2026, 11, 28)
     assert topic.sources == ("hetcak.nl",)
+
+
+def test_no_answer_offers_the_same_button_twice(catalog: ContentCatalog) -> None:
+    from bot.render import ReplyRenderer
+
+    renderer = ReplyRenderer(catalog, retention_days=30)
+    for topic in catalog.topics:
+        for reply in (renderer.answer(topic, "es"), renderer.more(topic, "es")):
+            data = [b.data for row in reply.buttons for b in row]
+            assert len(data) == len(set(data)), (topic, data)
