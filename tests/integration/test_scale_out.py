@@ -162,12 +162,12 @@ def where_are(users: list[int], replicas: Replicas, fake: FakeTelegram) -> str:
                 for entry_id, fields in client.xrange(keys.inbox(shard))
                 if f'"id": {user},' in fields.get("u", "")
             ]
-            outbox = keys.outbox(pseudonym("tg", user))
+            recipient = pseudonym("tg", user)
             lines.append(
                 f"chat {user}: shard {shard} held by {client.get(keys.shard_lease(shard))}, "
                 f"cursor {client.get(keys.inbox_cursor(shard))}, in the inbox {waiting}, "
-                f"outbox {client.llen(outbox)} calls (lock {client.get(keys.outbox_lock(pseudonym('tg', user)))}, "
-                f"listed {client.zscore(keys.outbox_recipients(), pseudonym('tg', user)) is not None}), "
+                f"outbox {client.llen(keys.outbox(recipient))} calls (lock {client.get(keys.outbox_lock(recipient))}, "
+                f"listed {client.zscore(keys.outbox_recipients(), recipient) is not None}), "
                 f"calls to it {[c.method for c in fake.calls if c.chat_id == user]}"
             )
     failed = [c.method for c in fake.calls if c.method.endswith(":failed")]
