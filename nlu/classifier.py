@@ -1,10 +1,15 @@
-"""LinearSvmClassifier: a linear support vector machine on tf-idf weighted n-gram counts.
+"""SvmNetworkClassifier: a linear SVM and a small network on tf-idf weighted n-gram counts.
 
 Why not Rasa's LogisticRegressionClassifier on the same counts: on three held-out splits of our
-data the SVM is 0.6-0.7 points more accurate (the same on the messages held out before
+data the SVM alone is 0.6-0.7 points more accurate (the same on the messages held out before
 2026-12-06), it answers wrong less often at the same share of questions back (7.2% vs 8.1%), and
-it trains in seconds instead of minutes (measured with `make nlu-report`; figures in the README). Rasa's classifier cannot be given tf-idf weights or a different
-regularisation from config.yml, so this is a component of our own.
+it trains in seconds instead of minutes (measured with `make nlu-report`; figures in the README).
+Rasa's classifier cannot be given tf-idf weights or a different regularisation from config.yml,
+so this is a component of our own.
+
+Why a network beside the SVM (nlu/network.py): the two make different mistakes, and the average
+of their probabilities is right more often than either (figures in nlu/network.py and the
+README). `network_weight: 0` in config.yml gives the SVM alone.
 
 How it works:
 - Each featurizer's sentence counts (one "block": word n-grams, character n-grams) get sublinear
@@ -12,17 +17,19 @@ How it works:
   do not drown its few words.
 - One-vs-rest linear SVMs with class weights, so the small conversational intents (yes, no,
   thanks) count as much as the topics.
-- An SVM gives scores, not probabilities. The fallback classifier and the ask-back buttons need
-  confidences, so the scores go through a softmax whose temperature is fitted on scores the
-  model gave to examples it had not seen (3-fold), by likelihood: the confidences then mean what
-  they say, and the same thresholds keep working when the data changes.
+- An SVM gives scores, not probabilities. The scores go through a softmax whose temperature is
+  fitted on scores the model gave to examples it had not seen (3-fold), by likelihood. The
+  network's probabilities are averaged with these, and the average gets a temperature of its
+  own, fitted on the same unseen examples. The fallback classifier and the ask-back buttons
+  need confidences that mean what they say, so that the same thresholds keep working when the
+  data changes.
 - A message none of whose words (or concept tokens) occur in the training data is marked
   (`NO_KNOWN_WORD`): character n-grams alone would pick a topic for it with confidence ("helllo",
   "здраствуйте", a badly misspelt question), so the fallback classifier asks back instead
   (nlu/fallback.py).
 
 The model is stored as plain numpy arrays (no pickle): weights, idf per block, class names, the
-temperature and the words seen in training.
+temperatures, the network's weights and the words seen in training.
 """
 
 from __future__ import annotations
@@ -45,16 +52,20 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from nlu.network import FeatureBagNetwork
+
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "linear_svm.npz"
+MODEL_FILE = "svm_network.npz"
 # Set on a message none of whose words occur in the training data (read by nlu/fallback.py).
 NO_KNOWN_WORD = "no_known_word"
+# For the SVM's scores (about -2 to 2) and for the log of the averaged probabilities.
 TEMPERATURES = np.round(np.arange(0.05, 1.0001, 0.025), 3)
+BLEND_TEMPERATURES = np.round(np.geomspace(0.25, 4.0, 41), 4)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class LinearSvmClassifier(IntentClassifier, GraphComponent):
+class SvmNetworkClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def required_components(cls) -> list[type]:
         return [Featurizer]
@@ -71,6 +82,14 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
             "folds": 3,
             "random_state": 42,
             "ranking_length": 10,
+            # The networks' share of the average (0: the SVM alone), how many networks (each with
+            # its own seed; their average varies less from one seed to the next than one larger
+            # network does) and their shape (nlu/network.py).
+            "network_weight": 0.6,
+            "networks": 4,
+            "network_hidden": 64,
+            "network_epochs": 3,
+            "network_learning_rate": 0.1,
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
@@ -84,6 +103,9 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         self._weights = np.zeros((0, 0), dtype=np.float32)
         self._bias = np.zeros(0, dtype=np.float32)
         self._temperature = 1.0
+        self._networks: list[FeatureBagNetwork] = []
+        self._network_weight = 0.0
+        self._blend_temperature = 1.0
         self._known_words: frozenset[str] = frozenset()
 
     @classmethod
@@ -93,7 +115,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> LinearSvmClassifier:
+    ) -> SvmNetworkClassifier:
         return cls(config, model_storage, resource)
 
     # -- features ---------------------------------------------------------------------------
@@ -137,42 +159,84 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         self._idf = [np.log((1.0 + n) / (1.0 + np.bincount(b.indices, minlength=b.shape[1]))) + 1.0 for b in blocks]
         features = self._weighted(blocks)
 
-        temperature = self._config["temperature"]
-        if temperature is None:
-            temperature = self._fit_temperature(features, labels)
+        self._network_weight = float(self._config["network_weight"])
+        if self._config["temperature"] is None:
+            self._temperature, self._blend_temperature = self._fit_temperatures(features, labels)
+        else:
+            self._temperature, self._blend_temperature = float(self._config["temperature"]), 1.0
         svm = self._svm().fit(features, labels)
         self._classes = svm.classes_.astype(str)
         self._weights = svm.coef_.astype(np.float32)
         self._bias = svm.intercept_.astype(np.float32)
-        self._temperature = float(temperature)
+        self._networks = self._train_networks(features, labels, self._classes)
         self._known_words = frozenset(word for e in examples for word in _words(e))
-        logger.debug("Trained on %d examples, %d features, temperature %s.", n, features.shape[1], temperature)
+        logger.debug(
+            "Trained on %d examples, %d features, temperatures %s / %s.",
+            n, features.shape[1], self._temperature, self._blend_temperature,
+        )  # fmt: skip
         self.persist()
         return self._resource
 
     def _svm(self) -> LinearSVC:
         return LinearSVC(C=self._config["C"], class_weight="balanced", random_state=self._config["random_state"])
 
-    def _fit_temperature(self, features: sp.csr_matrix, labels: np.ndarray) -> float:
-        """The softmax temperature that makes the scores of unseen examples likeliest."""
+    def _train_networks(
+        self, features: sp.csr_matrix, labels: np.ndarray, classes: np.ndarray
+    ) -> list[FeatureBagNetwork]:
+        if self._network_weight <= 0:
+            return []
+        targets = np.searchsorted(classes, labels)
+        return [
+            FeatureBagNetwork.train(
+                features,
+                targets,
+                len(classes),
+                hidden=self._config["network_hidden"],
+                epochs=self._config["network_epochs"],
+                learning_rate=self._config["network_learning_rate"],
+                seed=self._config["random_state"] + k,
+            )
+            for k in range(self._config["networks"])
+        ]
+
+    def _fit_temperatures(self, features: sp.csr_matrix, labels: np.ndarray) -> tuple[float, float]:
+        """The temperatures that make the answers for unseen examples likeliest (SVM, average).
+
+        The SVM's from all folds; the average's from the first fold only: the networks take
+        most of the training time, and one fold (a third of the data) fits one number well.
+        """
         classes = np.unique(labels)
         scores = np.zeros((len(labels), len(classes)))
+        network_rows, network = np.zeros(0, dtype=int), np.zeros((0, len(classes)))
         folds = StratifiedKFold(self._config["folds"], shuffle=True, random_state=self._config["random_state"])
-        for fit, held in folds.split(features, labels):
+        for fold, (fit, held) in enumerate(folds.split(features, labels)):
             svm = self._svm().fit(features[fit], labels[fit])
             # A fold may lack a rare intent: place its columns by name.
             scores[np.ix_(held, np.searchsorted(classes, svm.classes_))] = svm.decision_function(features[held])
+            if fold == 0 and self._network_weight > 0:
+                trained = self._train_networks(features[fit], labels[fit], classes)
+                network_rows, network = held, _mean_probabilities(trained, features[held])
         truth = np.searchsorted(classes, labels)
         losses = [-_log_softmax(scores / t)[np.arange(len(labels)), truth].mean() for t in TEMPERATURES]
-        return float(TEMPERATURES[int(np.argmin(losses))])
+        temperature = float(TEMPERATURES[int(np.argmin(losses))])
+        if not len(network_rows):
+            return temperature, 1.0
+        svm_confidences = np.exp(_log_softmax(scores[network_rows] / temperature))
+        average = np.log(self._average(svm_confidences, network))
+        held_truth = (np.arange(len(network_rows)), truth[network_rows])
+        losses = [-_log_softmax(average / t)[held_truth].mean() for t in BLEND_TEMPERATURES]
+        return temperature, float(BLEND_TEMPERATURES[int(np.argmin(losses))])
+
+    def _average(self, svm: np.ndarray, network: np.ndarray) -> np.ndarray:
+        # The floor keeps the log finite where both give a class (almost) nothing.
+        return np.maximum((1.0 - self._network_weight) * svm + self._network_weight * network, 1e-30)
 
     # -- prediction -------------------------------------------------------------------------
 
     def process(self, messages: list[Message]) -> list[Message]:
         if not len(self._classes):
             return messages
-        scores = self._weighted(self._counts(messages)) @ self._weights.T + self._bias
-        confidences = np.exp(_log_softmax(np.asarray(scores) / self._temperature))
+        confidences = self._confidences(self._weighted(self._counts(messages)))
         for message, row in zip(messages, confidences, strict=True):
             order = np.argsort(-row, kind="stable")
             ranking = [{"name": str(self._classes[i]), "confidence": float(row[i])} for i in order]
@@ -182,6 +246,14 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
                 ranking = ranking[: self._config["ranking_length"]]
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
+
+    def _confidences(self, features: sp.csr_matrix) -> np.ndarray:
+        scores = np.asarray(features @ self._weights.T + self._bias)
+        confidences = np.exp(_log_softmax(scores / self._temperature))
+        if not self._networks:
+            return confidences
+        average = self._average(confidences, _mean_probabilities(self._networks, features))
+        return np.exp(_log_softmax(np.log(average) / self._blend_temperature))
 
     def _knows_no_word_of(self, message: Message) -> bool:
         if not self._known_words:
@@ -205,6 +277,10 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
                 weights=self._weights,
                 bias=self._bias,
                 temperature=np.array(self._temperature),
+                network_weight=np.array(self._network_weight if self._networks else 0.0),
+                networks=np.array(len(self._networks)),
+                blend_temperature=np.array(self._blend_temperature),
+                **{k: v for i, network in enumerate(self._networks) for k, v in network.arrays(f"network{i}_").items()},
                 known_words=np.array(sorted(self._known_words), dtype=str),
                 **{f"idf{i}": idf for i, idf in enumerate(self._idf)},
             )
@@ -217,7 +293,7 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> LinearSvmClassifier:
+    ) -> SvmNetworkClassifier:
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory, np.load(directory / MODEL_FILE) as stored:
@@ -227,6 +303,11 @@ class LinearSvmClassifier(IntentClassifier, GraphComponent):
                 component._weights = stored["weights"]
                 component._bias = stored["bias"]
                 component._temperature = float(stored["temperature"])
+                component._network_weight = float(stored["network_weight"])
+                component._blend_temperature = float(stored["blend_temperature"])
+                component._networks = [
+                    FeatureBagNetwork.from_arrays(stored, f"network{i}_") for i in range(int(stored["networks"]))
+                ]
                 component._known_words = frozenset(str(w) for w in stored["known_words"])
                 component._idf = [stored[f"idf{i}"] for i in range(len(component._origins))]
         except (ValueError, FileNotFoundError):
@@ -246,6 +327,10 @@ def _sentence_counts(message: Message) -> dict[str, Any]:
 def _words(message: Message) -> set[str]:
     """The message's tokens as the featurizers see them (our tokenizer sets the lemma)."""
     return {token.lemma.lower() for token in message.get(TOKENS_NAMES[TEXT]) or [] if token.lemma}
+
+
+def _mean_probabilities(networks: list[FeatureBagNetwork], features: sp.csr_matrix) -> np.ndarray:
+    return np.mean([network.probabilities(features) for network in networks], axis=0)
 
 
 def _log_softmax(scores: np.ndarray) -> np.ndarray:

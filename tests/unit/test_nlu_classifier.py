@@ -14,7 +14,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.classifier import NO_KNOWN_WORD, LinearSvmClassifier
+from nlu.classifier import NO_KNOWN_WORD, SvmNetworkClassifier
 
 EXAMPLES = {
     "healthcare_access": [
@@ -56,9 +56,9 @@ class Pipeline:
             self._featurizer("words", {}),
             self._featurizer("chars", {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4}),
         ]
-        self.config = {**LinearSvmClassifier.get_default_config(), **(config or {})}
+        self.config = {**SvmNetworkClassifier.get_default_config(), **(config or {})}
         self.resource = Resource("classifier")
-        self.classifier = LinearSvmClassifier.create(self.config, storage, self.resource, self._context("classifier"))
+        self.classifier = SvmNetworkClassifier.create(self.config, storage, self.resource, self._context("classifier"))
 
     def _context(self, name: str) -> ExecutionContext:
         return ExecutionContext(GraphSchema({}), node_name=name)
@@ -75,7 +75,7 @@ class Pipeline:
             featurizer.process_training_data(data)
         self.classifier.train(data)
 
-    def parse(self, *texts: str, classifier: LinearSvmClassifier | None = None) -> list[Message]:
+    def parse(self, *texts: str, classifier: SvmNetworkClassifier | None = None) -> list[Message]:
         messages = [Message(data={"text": t}) for t in texts]
         self.tokenizer.process(messages)
         for featurizer in self.featurizers:
@@ -109,7 +109,7 @@ def test_the_temperature_is_fitted_and_confidences_are_not_certainties(pipeline:
 
 
 def test_the_stored_model_gives_the_same_answers(pipeline: Pipeline) -> None:
-    loaded = LinearSvmClassifier.load(
+    loaded = SvmNetworkClassifier.load(
         pipeline.config, pipeline.storage, pipeline.resource, ExecutionContext(GraphSchema({}), node_name="classifier")
     )
     texts = ("doctor for my sick child?", "register return iom", "hallo", "")
@@ -125,6 +125,29 @@ def test_the_same_data_gives_the_same_model(tmp_path: Path) -> None:
     second.train()
     assert np.array_equal(first.classifier._weights, second.classifier._weights)
     assert first.classifier._temperature == second.classifier._temperature
+    assert len(first.classifier._networks) == len(second.classifier._networks) == 4
+    for one, other in zip(first.classifier._networks, second.classifier._networks, strict=True):
+        assert np.array_equal(one.w1, other.w1) and np.array_equal(one.w2, other.w2)
+    assert first.classifier._blend_temperature == second.classifier._blend_temperature
+
+
+def test_network_weight_zero_gives_the_svm_alone(tmp_path: Path) -> None:
+    svm_only = Pipeline(LocalModelStorage(tmp_path), {"network_weight": 0})
+    svm_only.train()
+    assert svm_only.classifier._networks == []
+    (fresh,) = svm_only.parse("doctor for my sick child?")
+    assert fresh.get("intent")["name"] == "healthcare_access"
+    # Without the network the confidences are the SVM's softmax, as before the network existed.
+    scores = svm_only.classifier._weighted(svm_only.classifier._counts([fresh])) @ svm_only.classifier._weights.T
+    scores = np.asarray(scores + svm_only.classifier._bias) / svm_only.classifier._temperature
+    expected = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert fresh.get("intent")["confidence"] == pytest.approx(float(expected.max()), rel=1e-5)
+    loaded = SvmNetworkClassifier.load(
+        svm_only.config, svm_only.storage, svm_only.resource, ExecutionContext(GraphSchema({}), node_name="classifier")
+    )
+    assert loaded._networks == []
+    (stored,) = svm_only.parse("doctor for my sick child?", classifier=loaded)
+    assert stored.get("intent_ranking") == fresh.get("intent_ranking")
 
 
 def test_a_message_without_any_known_word_still_gets_a_ranking(pipeline: Pipeline) -> None:
@@ -154,7 +177,7 @@ def test_a_message_without_any_known_word_is_marked(pipeline: Pipeline) -> None:
     # One known word is enough for the model to judge.
     assert typo_and_word.get(NO_KNOWN_WORD) is False
     assert typo_and_word.get("intent")["name"] == "healthcare_access"
-    loaded = LinearSvmClassifier.load(
+    loaded = SvmNetworkClassifier.load(
         pipeline.config, pipeline.storage, pipeline.resource, ExecutionContext(GraphSchema({}), node_name="classifier")
     )
     (stored,) = pipeline.parse("zzzzqqqq xxyy", classifier=loaded)
