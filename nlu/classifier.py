@@ -1,4 +1,4 @@
-"""SvmNetworkClassifier: a linear SVM and a small network on tf-idf weighted n-gram counts.
+"""SvmNetworkClassifier: a linear SVM and four small networks on tf-idf weighted n-gram counts.
 
 Why not Rasa's LogisticRegressionClassifier on the same counts: on three held-out splits of our
 data the SVM alone is 0.6-0.7 points more accurate (the same on the messages held out before
@@ -7,9 +7,9 @@ it trains in seconds instead of minutes (measured with `make nlu-report`; figure
 Rasa's classifier cannot be given tf-idf weights or a different regularisation from config.yml,
 so this is a component of our own.
 
-Why a network beside the SVM (nlu/network.py): the two make different mistakes, and the average
-of their probabilities is right more often than either (figures in nlu/network.py and the
-README). `network_weight: 0` in config.yml gives the SVM alone.
+Why networks beside the SVM (nlu/network.py): they make different mistakes, and the average of
+their probabilities is right more often than either (figures in nlu/network.py and the README).
+`network_weight: 0` in config.yml gives the SVM alone.
 
 How it works:
 - Each featurizer's sentence counts (one "block": word n-grams, character n-grams) get sublinear
@@ -19,8 +19,8 @@ How it works:
   thanks) count as much as the topics.
 - An SVM gives scores, not probabilities. The scores go through a softmax whose temperature is
   fitted on scores the model gave to examples it had not seen (3-fold), by likelihood. The
-  network's probabilities are averaged with these, and the average gets a temperature of its
-  own, fitted on the same unseen examples. The fallback classifier and the ask-back buttons
+  networks' probabilities are averaged with these, and the average gets a temperature of its
+  own, fitted on the first fold's unseen examples. The fallback classifier and the ask-back buttons
   need confidences that mean what they say, so that the same thresholds keep working when the
   data changes.
 - A message none of whose words (or concept tokens) occur in the training data is marked
@@ -29,7 +29,7 @@ How it works:
   (nlu/fallback.py).
 
 The model is stored as plain numpy arrays (no pickle): weights, idf per block, class names, the
-temperatures, the network's weights and the words seen in training.
+temperatures, the networks' weights and the words seen in training.
 """
 
 from __future__ import annotations
