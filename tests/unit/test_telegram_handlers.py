@@ -108,3 +108,22 @@ async def test_non_text_gets_a_polite_answer(app: Application, request_: Recordi
 async def test_group_messages_are_ignored(app: Application, request_: RecordingRequest) -> None:
     await app.process_update(message_update(app.bot, "doctor?", chat_type="supergroup"))
     assert request_.sent() == []
+
+
+async def test_an_update_stuck_past_the_deadline_gets_an_apology_not_silence(
+    app: Application, fake_redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.delivery.service import TelegramService
+
+    service = TelegramService(app, fake_redis, make_settings(telegram_token="123:TEST"))
+    service.update_deadline = 0.2
+    gateway = app.bot_data["gateway"]
+
+    async def stuck(user, text):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(gateway, "text", stuck)
+    update = message_update(app.bot, "where is a doctor", user_id=77)
+    calls = await service.process(update.to_dict())
+    assert [(c.chat_id, c.method) for c in calls] == [(77, "sendMessage")]
+    assert "something went wrong" in calls[0].params["text"]
