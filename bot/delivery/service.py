@@ -76,15 +76,24 @@ class TelegramService:
             logger.error("unreadable update (%s)", type(exc).__name__)
             return await self._apology(update)
         with collect.collecting() as bucket:
-            try:
-                await asyncio.wait_for(self.application.process_update(parsed), self.update_deadline)
-            except asyncio.TimeoutError:
+            handling = asyncio.ensure_future(self.application.process_update(parsed))
+            done, _ = await asyncio.wait({handling}, timeout=self.update_deadline)
+            if not done:
                 # Every wait on the way has its own timeout (Rasa 15 s, Redis 3 s), yet one update
                 # in a scale-out test run was still being handled after two minutes, and a shard's
                 # updates wait for each batch to finish: the deadline keeps one stuck update from
-                # silencing its user and every chat of its shard.
-                logger.error("an update was not handled within %.0f s; answered with an apology", self.update_deadline)
+                # silencing its user and every chat of its shard. Where it waited is logged (code
+                # locations only) to find the cause.
+                logger.error(
+                    "an update was not handled within %g s, waiting at %s; answered with an apology",
+                    self.update_deadline,
+                    awaiting(handling),
+                )
+                handling.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await handling
                 return await self._apology(update)
+            handling.result()  # an exception escapes as before (the application's own handler is first)
         return bucket
 
     async def _apology(self, update: dict[str, Any]) -> list[Outgoing]:
@@ -214,3 +223,15 @@ class TelegramService:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+
+
+def awaiting(task: asyncio.Future[Any]) -> str:
+    """Where a pending task waits: its chain of awaited coroutines, innermost last (file:line)."""
+    places: list[str] = []
+    coroutine: Any = task.get_coro() if isinstance(task, asyncio.Task) else None
+    while coroutine is not None and len(places) < 40:
+        frame = getattr(coroutine, "cr_frame", None) or getattr(coroutine, "gi_frame", None)
+        if frame is not None:
+            places.append(f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno} {frame.f_code.co_name}")
+        coroutine = getattr(coroutine, "cr_await", None) or getattr(coroutine, "gi_yieldfrom", None)
+    return " > ".join(places) or "unknown"

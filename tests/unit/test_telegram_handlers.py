@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -111,7 +112,7 @@ async def test_group_messages_are_ignored(app: Application, request_: RecordingR
 
 
 async def test_an_update_stuck_past_the_deadline_gets_an_apology_not_silence(
-    app: Application, fake_redis, monkeypatch: pytest.MonkeyPatch
+    app: Application, fake_redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from bot.delivery.service import TelegramService
 
@@ -124,6 +125,10 @@ async def test_an_update_stuck_past_the_deadline_gets_an_apology_not_silence(
 
     monkeypatch.setattr(gateway, "text", stuck)
     update = message_update(app.bot, "where is a doctor", user_id=77)
-    calls = await service.process(update.to_dict())
+    with caplog.at_level(logging.ERROR, logger="bot.delivery.service"):
+        calls = await service.process(update.to_dict())
     assert [(c.chat_id, c.method) for c in calls] == [(77, "sendMessage")]
     assert "something went wrong" in calls[0].params["text"]
+    # The log says where the update waited (code, not the message).
+    (record,) = [r for r in caplog.records if "not handled within" in r.getMessage()]
+    assert "stuck" in record.getMessage() and "doctor" not in record.getMessage()
