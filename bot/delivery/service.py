@@ -77,7 +77,11 @@ class TelegramService:
             return await self._apology(update)
         with collect.collecting() as bucket:
             handling = asyncio.ensure_future(self.application.process_update(parsed))
-            done, _ = await asyncio.wait({handling}, timeout=self.update_deadline)
+            try:
+                done, _ = await asyncio.wait({handling}, timeout=self.update_deadline)
+            except asyncio.CancelledError:
+                handling.cancel()  # shutting down: the handler must stop with us, not run on alone
+                raise
             if not done:
                 # Every wait on the way has its own timeout (Rasa 15 s, Redis 3 s), yet one update
                 # in a scale-out test run was still being handled after two minutes, and a shard's
@@ -225,10 +229,10 @@ class TelegramService:
                     await task
 
 
-def awaiting(task: asyncio.Future[Any]) -> str:
+def awaiting(task: asyncio.Task[Any]) -> str:
     """Where a pending task waits: its chain of awaited coroutines, innermost last (file:line)."""
     places: list[str] = []
-    coroutine: Any = task.get_coro() if isinstance(task, asyncio.Task) else None
+    coroutine: Any = task.get_coro()
     while coroutine is not None and len(places) < 40:
         frame = getattr(coroutine, "cr_frame", None) or getattr(coroutine, "gi_frame", None)
         if frame is not None:
