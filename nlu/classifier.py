@@ -14,7 +14,9 @@ their probabilities is right more often than either (figures in nlu/network.py a
 How it works:
 - Each featurizer's sentence counts (one "block": word n-grams, character n-grams) get sublinear
   tf-idf weights and unit length of their own, so that the many character n-grams of a message
-  do not drown its few words.
+  do not drown its few words. `svm_features` and `network_features` (config.yml) name the blocks,
+  by featurizer alias, that each reads: the networks gain from pairs of neighbouring words, the
+  SVM does not (figures in config.yml).
 - One-vs-rest linear SVMs with class weights, so the small conversational intents (yes, no,
   thanks) count as much as the topics.
 - An SVM gives scores, not probabilities. The scores go through a softmax whose temperature is
@@ -90,6 +92,9 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
             "network_hidden": 64,
             "network_epochs": 3,
             "network_learning_rate": 0.1,
+            # Which featurizers' counts (by their `alias`) the SVM and the networks read; None: all.
+            "svm_features": None,
+            "network_features": None,
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
@@ -98,6 +103,8 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
         self._resource = resource
         self._origins: list[str] = []
         self._widths: list[int] = []
+        self._svm_blocks: list[int] = []
+        self._network_blocks: list[int] = []
         self._idf: list[np.ndarray] = []
         self._classes = np.array([], dtype=str)
         self._weights = np.zeros((0, 0), dtype=np.float32)
@@ -130,8 +137,18 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
                 rows[b].append(sp.csr_matrix(matrix) if matrix is not None else sp.csr_matrix((1, width)))
         return [sp.vstack(block, format="csr") for block in rows]
 
-    def _weighted(self, blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
-        """Sublinear tf-idf and unit length, block by block, then side by side."""
+    def _features(self, messages: list[Message]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The messages' features as the SVM and as the networks read them."""
+        return self._members(self._weighted(self._counts(messages)))
+
+    def _members(self, weighted: list[sp.csr_matrix]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        svm = sp.hstack([weighted[b] for b in self._svm_blocks], format="csr")
+        if self._network_blocks == self._svm_blocks:
+            return svm, svm
+        return svm, sp.hstack([weighted[b] for b in self._network_blocks], format="csr")
+
+    def _weighted(self, blocks: list[sp.csr_matrix]) -> list[sp.csr_matrix]:
+        """Sublinear tf-idf and unit length, block by block."""
         weighted = []
         for block, idf in zip(blocks, self._idf, strict=True):
             block = block.astype(np.float64)
@@ -139,8 +156,17 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
             block = block @ sp.diags(idf)
             norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1))).ravel()
             norms[norms == 0] = 1.0
-            weighted.append(sp.diags(1.0 / norms) @ block)
-        return sp.hstack(weighted, format="csr")
+            weighted.append(sp.csr_matrix(sp.diags(1.0 / norms) @ block))
+        return weighted
+
+    def _blocks_named(self, key: str) -> list[int]:
+        names = self._config[key]
+        if names is None:
+            return list(range(len(self._origins)))
+        missing = sorted(set(names) - set(self._origins))
+        if missing:
+            raise ValueError(f"{key}: no featurizer with alias {missing} (featurizers: {self._origins})")
+        return [self._origins.index(name) for name in names]
 
     # -- training ---------------------------------------------------------------------------
 
@@ -153,22 +179,24 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
         first = _sentence_counts(examples[0])
         self._origins = sorted(first)
         self._widths = [first[origin].shape[1] for origin in self._origins]
+        self._svm_blocks = self._blocks_named("svm_features")
+        self._network_blocks = self._blocks_named("network_features")
         blocks = self._counts(examples)
         n = len(examples)
         # Smooth idf as in scikit-learn: ln((1 + n) / (1 + df)) + 1.
         self._idf = [np.log((1.0 + n) / (1.0 + np.bincount(b.indices, minlength=b.shape[1]))) + 1.0 for b in blocks]
-        features = self._weighted(blocks)
+        features, network_features = self._members(self._weighted(blocks))
 
         self._network_weight = float(self._config["network_weight"])
         if self._config["temperature"] is None:
-            self._temperature, self._blend_temperature = self._fit_temperatures(features, labels)
+            self._temperature, self._blend_temperature = self._fit_temperatures(features, network_features, labels)
         else:
             self._temperature, self._blend_temperature = float(self._config["temperature"]), 1.0
         svm = self._svm().fit(features, labels)
         self._classes = svm.classes_.astype(str)
         self._weights = svm.coef_.astype(np.float32)
         self._bias = svm.intercept_.astype(np.float32)
-        self._networks = self._train_networks(features, labels, self._classes)
+        self._networks = self._train_networks(network_features, labels, self._classes)
         self._known_words = frozenset(word for e in examples for word in _words(e))
         logger.debug(
             "Trained on %d examples, %d features, temperatures %s / %s.",
@@ -199,7 +227,9 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
             for k in range(self._config["networks"])
         ]
 
-    def _fit_temperatures(self, features: sp.csr_matrix, labels: np.ndarray) -> tuple[float, float]:
+    def _fit_temperatures(
+        self, features: sp.csr_matrix, network_features: sp.csr_matrix, labels: np.ndarray
+    ) -> tuple[float, float]:
         """The temperatures that make the answers for unseen examples likeliest (SVM, average).
 
         The SVM's from all folds; the average's from the first fold only: the networks take
@@ -214,8 +244,8 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
             # A fold may lack a rare intent: place its columns by name.
             scores[np.ix_(held, np.searchsorted(classes, svm.classes_))] = svm.decision_function(features[held])
             if fold == 0 and self._network_weight > 0:
-                trained = self._train_networks(features[fit], labels[fit], classes)
-                network_rows, network = held, _mean_probabilities(trained, features[held])
+                trained = self._train_networks(network_features[fit], labels[fit], classes)
+                network_rows, network = held, _mean_probabilities(trained, network_features[held])
         truth = np.searchsorted(classes, labels)
         losses = [-_log_softmax(scores / t)[np.arange(len(labels)), truth].mean() for t in TEMPERATURES]
         temperature = float(TEMPERATURES[int(np.argmin(losses))])
@@ -236,7 +266,7 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         if not len(self._classes):
             return messages
-        confidences = self._confidences(self._weighted(self._counts(messages)))
+        confidences = self._confidences(*self._features(messages))
         for message, row in zip(messages, confidences, strict=True):
             order = np.argsort(-row, kind="stable")
             ranking = [{"name": str(self._classes[i]), "confidence": float(row[i])} for i in order]
@@ -247,12 +277,12 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
 
-    def _confidences(self, features: sp.csr_matrix) -> np.ndarray:
+    def _confidences(self, features: sp.csr_matrix, network_features: sp.csr_matrix) -> np.ndarray:
         scores = np.asarray(features @ self._weights.T + self._bias)
         confidences = np.exp(_log_softmax(scores / self._temperature))
         if not self._networks:
             return confidences
-        average = self._average(confidences, _mean_probabilities(self._networks, features))
+        average = self._average(confidences, _mean_probabilities(self._networks, network_features))
         return np.exp(_log_softmax(np.log(average) / self._blend_temperature))
 
     def _knows_no_word_of(self, message: Message) -> bool:
@@ -273,6 +303,8 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
                 directory / MODEL_FILE,
                 origins=np.array(self._origins, dtype=str),
                 widths=np.array(self._widths, dtype=np.int64),
+                svm_blocks=np.array(self._svm_blocks, dtype=np.int64),
+                network_blocks=np.array(self._network_blocks, dtype=np.int64),
                 classes=self._classes,
                 weights=self._weights,
                 bias=self._bias,
@@ -299,6 +331,8 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
             with model_storage.read_from(resource) as directory, np.load(directory / MODEL_FILE) as stored:
                 component._origins = [str(o) for o in stored["origins"]]
                 component._widths = [int(w) for w in stored["widths"]]
+                component._svm_blocks = [int(b) for b in stored["svm_blocks"]]
+                component._network_blocks = [int(b) for b in stored["network_blocks"]]
                 component._classes = stored["classes"]
                 component._weights = stored["weights"]
                 component._bias = stored["bias"]

@@ -10,6 +10,7 @@ import secrets
 import subprocess
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -145,6 +146,11 @@ def test_two_hundred_chats_at_once_are_all_answered(replicas: Replicas, fake_tel
     unanswered = [u for u in users if not fake_telegram.sent(u)]
     assert unanswered == [], where_are(unanswered, replicas, fake_telegram)
     assert all(len(fake_telegram.sent(u)) == 1 for u in users)
+    # An update past its deadline is answered with an apology, so the chat counts as answered;
+    # the bug behind it (a handler that never returned, seen twice here) must still be seen.
+    stuck = [line for g in replicas.gateways for line in g.log_text().splitlines() if "was not handled within" in line]
+    if stuck:
+        warnings.warn(f"{len(stuck)} update(s) hit the deadline: " + " | ".join(stuck), stacklevel=1)
 
 
 def where_are(users: list[int], replicas: Replicas, fake: FakeTelegram) -> str:

@@ -49,13 +49,15 @@ EXAMPLES = {
 class Pipeline:
     """The NLU part of config.yml in miniature: tokens, word and character counts, classifier."""
 
-    def __init__(self, storage: LocalModelStorage, config: dict | None = None) -> None:  # type: ignore[type-arg]
+    def __init__(self, storage: LocalModelStorage, config: dict | None = None, word_pairs: bool = False) -> None:  # type: ignore[type-arg]
         self.storage = storage
         self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
         self.featurizers = [
             self._featurizer("words", {}),
             self._featurizer("chars", {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4}),
         ]
+        if word_pairs:
+            self.featurizers.append(self._featurizer("pairs", {"min_ngram": 1, "max_ngram": 2}))
         self.config = {**SvmNetworkClassifier.get_default_config(), **(config or {})}
         self.resource = Resource("classifier")
         self.classifier = SvmNetworkClassifier.create(self.config, storage, self.resource, self._context("classifier"))
@@ -138,7 +140,7 @@ def test_network_weight_zero_gives_the_svm_alone(tmp_path: Path) -> None:
     (fresh,) = svm_only.parse("doctor for my sick child?")
     assert fresh.get("intent")["name"] == "healthcare_access"
     # Without the network the confidences are the SVM's softmax, as before the network existed.
-    scores = svm_only.classifier._weighted(svm_only.classifier._counts([fresh])) @ svm_only.classifier._weights.T
+    scores = svm_only.classifier._features([fresh])[0] @ svm_only.classifier._weights.T
     scores = np.asarray(scores + svm_only.classifier._bias) / svm_only.classifier._temperature
     expected = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
     assert fresh.get("intent")["confidence"] == pytest.approx(float(expected.max()), rel=1e-5)
@@ -148,6 +150,32 @@ def test_network_weight_zero_gives_the_svm_alone(tmp_path: Path) -> None:
     assert loaded._networks == []
     (stored,) = svm_only.parse("doctor for my sick child?", classifier=loaded)
     assert stored.get("intent_ranking") == fresh.get("intent_ranking")
+
+
+def test_the_svm_and_the_networks_read_the_featurizers_named_for_them(tmp_path: Path) -> None:
+    both = Pipeline(
+        LocalModelStorage(tmp_path),
+        {"svm_features": ["words", "chars"], "network_features": ["pairs", "chars"]},
+        word_pairs=True,
+    )
+    both.train()
+    (fresh,) = both.parse("doctor for my sick child?")
+    widths = {f.origin: f.features.shape[1] for f in fresh.features if f.type == "sentence"}
+    assert both.classifier._weights.shape[1] == widths["words"] + widths["chars"]
+    assert all(n.w1.shape[0] == widths["pairs"] + widths["chars"] for n in both.classifier._networks)
+    assert widths["pairs"] > widths["words"]  # the pairs featurizer counts words and pairs of words
+    assert fresh.get("intent")["name"] == "healthcare_access"
+    loaded = SvmNetworkClassifier.load(
+        both.config, both.storage, both.resource, ExecutionContext(GraphSchema({}), node_name="classifier")
+    )
+    (stored,) = both.parse("doctor for my sick child?", classifier=loaded)
+    assert stored.get("intent_ranking") == fresh.get("intent_ranking")
+
+
+def test_a_featurizer_named_in_the_config_must_exist(tmp_path: Path) -> None:
+    pipeline = Pipeline(LocalModelStorage(tmp_path), {"network_features": ["pairs", "chars"]})
+    with pytest.raises(ValueError, match="no featurizer with alias"):
+        pipeline.train()
 
 
 def test_a_message_without_any_known_word_still_gets_a_ranking(pipeline: Pipeline) -> None:
