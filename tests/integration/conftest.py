@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +137,12 @@ def stop_gateway(gateway: GatewayProcess) -> None:
         gateway.process.wait(15)
     except subprocess.TimeoutExpired:
         gateway.process.kill()
+        gateway.process.wait(10)
+        # A gateway should stop within seconds of SIGTERM (a deploy waits for it): say so when one did not.
+        tail = " | ".join(gateway.log_text().splitlines()[-8:])
+        warnings.warn(
+            f"the gateway did not stop within 15 s of SIGTERM and was killed; its log ends: {tail}", stacklevel=2
+        )
 
 
 COUNSELLOR_GROUP = -100500
