@@ -17,11 +17,13 @@ from typing import Any
 
 from bot.app import running_gateway
 from bot.config import Settings
+from bot.delivery.service import awaiting
 from bot.errors import BotError, ConfigError
 from bot.gateway import User
 from bot.logging_setup import configure_logging
 
 logger = logging.getLogger("bot")
+SLOW_STOP_SECONDS = 5.0
 
 
 def allow_memory_state() -> bool:
@@ -64,8 +66,20 @@ def _run(main_coroutine: Coroutine[Any, Any, None]) -> None:
     async def runner() -> None:
         task = asyncio.ensure_future(main_coroutine)
         loop = asyncio.get_running_loop()
+
+        def stop() -> None:
+            task.cancel()
+            loop.call_later(SLOW_STOP_SECONDS, report_slow_stop)
+
+        def report_slow_stop() -> None:
+            # Stopping should take a moment; a deploy or the supervisor waits for it. If it does
+            # not, say what is still running and where it waits (code locations only).
+            for pending in asyncio.all_tasks(loop):
+                if not pending.done():
+                    logger.warning("still stopping after %g s: %s", SLOW_STOP_SECONDS, awaiting(pending))
+
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, task.cancel)
+            loop.add_signal_handler(signum, stop)
         with contextlib.suppress(asyncio.CancelledError):
             await task
 

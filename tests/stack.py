@@ -64,6 +64,11 @@ def model_path() -> str:
     return str(REPO_ROOT / result.stdout.strip())
 
 
+class DiagnosticWarning(UserWarning):
+    """Something a test saw that is wrong but not what it tests (a slow stop, a deadline that
+    fired): shown in the warnings summary of every run, not failing it (pyproject.toml)."""
+
+
 @dataclass
 class RedisServer:
     url: str

@@ -24,7 +24,7 @@ from bot.state.redis import from_url
 from bot.supervisor import die_with_parent
 from tests.fake_telegram import Call, FakeTelegram
 from tests.integration.telegram_updates import callback, group_message, message
-from tests.stack import RedisServer, Stack, free_port, wait_for
+from tests.stack import DiagnosticWarning, RedisServer, Stack, free_port, wait_for
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -140,9 +140,8 @@ def stop_gateway(gateway: GatewayProcess) -> None:
         gateway.process.wait(10)
         # A gateway should stop within seconds of SIGTERM (a deploy waits for it): say so when one did not.
         tail = " | ".join(gateway.log_text().splitlines()[-8:])
-        warnings.warn(
-            f"the gateway did not stop within 15 s of SIGTERM and was killed; its log ends: {tail}", stacklevel=2
-        )
+        message = f"the gateway did not stop within 15 s of SIGTERM and was killed; its log ends: {tail}"
+        warnings.warn(message, DiagnosticWarning, stacklevel=2)
 
 
 COUNSELLOR_GROUP = -100500

@@ -30,7 +30,7 @@ from bot.topics import TOPIC_KEYS
 from tests.fake_telegram import FakeTelegram
 from tests.integration.conftest import GatewayProcess, start_gateway, stop_gateway
 from tests.integration.telegram_updates import callback, message
-from tests.stack import REPO_ROOT, Stack, free_port, model_path, wait_for
+from tests.stack import REPO_ROOT, DiagnosticWarning, Stack, free_port, model_path, wait_for
 
 SECRET = secrets.token_urlsafe(24)
 _update_ids = itertools.count(900_000_000)
@@ -150,7 +150,7 @@ def test_two_hundred_chats_at_once_are_all_answered(replicas: Replicas, fake_tel
     # the bug behind it (a handler that never returned, seen twice here) must still be seen.
     stuck = [line for g in replicas.gateways for line in g.log_text().splitlines() if "was not handled within" in line]
     if stuck:
-        warnings.warn(f"{len(stuck)} update(s) hit the deadline: " + " | ".join(stuck), stacklevel=1)
+        warnings.warn(f"{len(stuck)} update(s) hit the deadline: " + " | ".join(stuck), DiagnosticWarning, stacklevel=1)
 
 
 def where_are(users: list[int], replicas: Replicas, fake: FakeTelegram) -> str:
