@@ -37,6 +37,7 @@ class UpdateWorker:
         self.leases = leases
         self.process = process
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
 
     async def run(self) -> None:
         try:
@@ -51,6 +52,11 @@ class UpdateWorker:
                         self._tasks[shard] = asyncio.create_task(self._drain(shard), name=f"shard-{shard}")
                 await asyncio.sleep(LEASE_REFRESH_SECONDS)
         finally:
+            # On Python 3.10 redis-py's read timeout (async-timeout) turns a cancellation that
+            # arrives as the timeout fires into a TimeoutError, which _drain takes for Redis being
+            # away and retries: without the flag a gateway ignored SIGTERM after Redis had hung
+            # (tests/integration/test_faults.py).
+            self._stopping = True
             for task in self._tasks.values():
                 task.cancel()
             for task in self._tasks.values():
@@ -61,7 +67,7 @@ class UpdateWorker:
 
     async def _drain(self, shard: int) -> None:
         stream, cursor_key = self.keys.inbox(shard), self.keys.inbox_cursor(shard)
-        while shard in self.leases.owned:
+        while shard in self.leases.owned and not self._stopping:
             try:
                 cursor = await self.redis.get(cursor_key) or "0-0"
                 response = await self.redis.xread({stream: cursor}, count=BATCH, block=BLOCK_MS)
