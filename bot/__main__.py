@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.app import running_gateway
 from bot.config import Settings
-from bot.delivery.service import awaiting
+from bot.diagnostics import awaiting
 from bot.errors import BotError, ConfigError
 from bot.gateway import User
 from bot.logging_setup import configure_logging

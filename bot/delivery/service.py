@@ -24,6 +24,7 @@ from bot.delivery.outbox import Outbox, OutboxSender, Outgoing
 from bot.delivery.ratelimit import RateLimits
 from bot.delivery.shards import ShardLeases
 from bot.delivery.worker import UpdateWorker
+from bot.diagnostics import awaiting
 from bot.errors import StateError
 from bot.gateway import User
 from bot.handlers.common import message_calls
@@ -227,15 +228,3 @@ class TelegramService:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-
-
-def awaiting(task: asyncio.Task[Any]) -> str:
-    """Where a pending task waits: its chain of awaited coroutines, innermost last (file:line)."""
-    places: list[str] = []
-    coroutine: Any = task.get_coro()
-    while coroutine is not None and len(places) < 40:
-        frame = getattr(coroutine, "cr_frame", None) or getattr(coroutine, "gi_frame", None)
-        if frame is not None:
-            places.append(f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno} {frame.f_code.co_name}")
-        coroutine = getattr(coroutine, "cr_await", None) or getattr(coroutine, "gi_yieldfrom", None)
-    return " > ".join(places) or "unknown"
