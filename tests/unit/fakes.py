@@ -1,14 +1,19 @@
-"""Test doubles for unit tests: a scripted Rasa behind httpx.MockTransport."""
+"""Test doubles for unit tests: a scripted Rasa behind httpx.MockTransport; clients that lose a
+cancellation to a timeout."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
+import fakeredis
 import httpx
+from redis.exceptions import TimeoutError as RedisTimeout
 
 Answer = Callable[[dict[str, Any]], Any]
+T = TypeVar("T")
 
 
 class ScriptedRasa:
@@ -60,3 +65,52 @@ class ScriptedRasa:
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
+
+
+class LosesCancellation:
+    """What redis-py 4.x does on Python 3.10 when a cancellation arrives just as a timeout of its
+    fires: the cancellation is lost. With ``timeout``, a cancellation anywhere in a call becomes
+    that error (the read timeout); with ``timeout=None``, one in the first ``seconds`` is dropped
+    and the call goes on (the zero-second poll of the connection before each command). Calls
+    take ``seconds`` longer (a read in progress); ``started`` is set once one has begun. Only the
+    first cancellation is lost (a coincidence), so that a test of a broken loop can still end it."""
+
+    def __init__(self, timeout: Callable[[], Exception] | None, seconds: float = 0.2) -> None:
+        self.timeout = timeout
+        self.seconds = seconds
+        self.started = asyncio.Event()
+        self.lost = False
+
+    async def call(self, make: Callable[[], Awaitable[T]]) -> T:
+        self.started.set()
+        if self.lost:
+            await asyncio.sleep(self.seconds)
+            return await make()
+        if self.timeout is None:
+            try:
+                await asyncio.sleep(self.seconds)
+            except asyncio.CancelledError:
+                self.lost = True
+            return await make()
+        try:
+            await asyncio.sleep(self.seconds)
+            return await make()
+        except asyncio.CancelledError:
+            self.lost = True
+            raise self.timeout() from None
+
+
+class CancelBecomesTimeout(fakeredis.FakeAsyncRedis):
+    """fakeredis whose commands named in ``slow`` lose a cancellation to redis's TimeoutError
+    (``silently``: to nothing)."""
+
+    def __init__(self, *, slow: Iterable[str] = ("XREAD",), silently: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.slow = {name.upper() for name in slow}
+        self.loses = LosesCancellation(None if silently else lambda: RedisTimeout("Timeout reading from redis"))
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        command = super().execute_command
+        if str(args[0]).upper() not in self.slow:
+            return await command(*args, **options)
+        return await self.loses.call(lambda: command(*args, **options))

@@ -5,30 +5,16 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import fakeredis
-from redis.exceptions import TimeoutError as RedisTimeout
-
 from bot.delivery.inbox import Inbox
 from bot.delivery.outbox import Outbox
 from bot.delivery.shards import ShardLeases
 from bot.delivery.worker import UpdateWorker
 from bot.state.keys import Keys
-
-
-class CancelBecomesTimeout(fakeredis.FakeAsyncRedis):
-    """What redis-py 4.x does on Python 3.10 when a cancellation arrives just as its read timeout
-    fires: the cancellation is lost and the caller sees a TimeoutError."""
-
-    async def xread(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            await asyncio.sleep(0.2)  # a blocking read in progress
-            return await super().xread(*args, **kwargs)
-        except asyncio.CancelledError:
-            raise RedisTimeout("Timeout reading from redis") from None
+from tests.unit.fakes import CancelBecomesTimeout
 
 
 async def test_the_worker_stops_although_the_cancellation_became_a_timeout() -> None:
-    redis = CancelBecomesTimeout(decode_responses=True)
+    redis = CancelBecomesTimeout(slow={"XREAD"}, decode_responses=True)
     keys = Keys("mbtest-worker")
     inbox = Inbox(redis, keys, shards=2)
 
