@@ -23,6 +23,7 @@ from bot.delivery.inbox import Inbox, chat_of
 from bot.delivery.outbox import Outbox, OutboxSender, Outgoing
 from bot.delivery.ratelimit import RateLimits
 from bot.delivery.shards import ShardLeases
+from bot.delivery.stopping import Stopping
 from bot.delivery.worker import UpdateWorker
 from bot.diagnostics import awaiting
 from bot.errors import StateError
@@ -51,6 +52,8 @@ class TelegramService:
         self.bot = application.bot
         self.settings = settings
         self.update_deadline = UPDATE_DEADLINE_SECONDS
+        # Set in run() before its parts are cancelled; every loop that retries after errors checks it.
+        self.stopping = Stopping()
         keys = Keys(settings.redis_prefix)
         self.inbox = Inbox(redis, keys)
         self.outbox = Outbox(redis, keys)
@@ -64,7 +67,13 @@ class TelegramService:
             ),
         )
         self.worker = UpdateWorker(
-            redis, keys, self.inbox, self.outbox, ShardLeases(redis, keys, self.inbox.shards), self.process
+            redis,
+            keys,
+            self.inbox,
+            self.outbox,
+            ShardLeases(redis, keys, self.inbox.shards),
+            self.process,
+            stopping=self.stopping,
         )
 
     async def process(self, update: dict[str, Any]) -> list[Outgoing]:
@@ -223,6 +232,7 @@ class TelegramService:
             for task in done:
                 task.result()  # a crashed part stops the gateway: the supervisor reports it
         finally:
+            self.stopping.set()  # before the cancellations: bot/delivery/stopping.py
             for task in tasks:
                 task.cancel()
             for task in tasks:

@@ -16,6 +16,7 @@ from redis.exceptions import RedisError
 from bot.delivery.inbox import SEEN_TTL_SECONDS, Inbox, chat_of
 from bot.delivery.outbox import NOT_OURS, Outbox, Outgoing
 from bot.delivery.shards import ShardLeases
+from bot.delivery.stopping import Stopping
 from bot.state.keys import Keys
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,15 @@ BLOCK_MS = 1000
 
 class UpdateWorker:
     def __init__(
-        self, redis: aioredis.Redis, keys: Keys, inbox: Inbox, outbox: Outbox, leases: ShardLeases, process: Process
+        self,
+        redis: aioredis.Redis,
+        keys: Keys,
+        inbox: Inbox,
+        outbox: Outbox,
+        leases: ShardLeases,
+        process: Process,
+        *,
+        stopping: Stopping,
     ) -> None:
         self.redis = redis
         self.keys = keys
@@ -36,27 +45,26 @@ class UpdateWorker:
         self.outbox = outbox
         self.leases = leases
         self.process = process
+        self.stopping = stopping
         self._tasks: dict[int, asyncio.Task[None]] = {}
-        self._stopping = False
 
     async def run(self) -> None:
         try:
-            while True:
+            while not self.stopping.is_set():
                 try:
                     owned = await self.leases.refresh()
                 except RedisError as exc:
+                    self.stopping.check()
                     logger.warning("cannot renew shard leases: %s", type(exc).__name__)
                     owned = set()
                 for shard in owned:
                     if shard not in self._tasks or self._tasks[shard].done():
                         self._tasks[shard] = asyncio.create_task(self._drain(shard), name=f"shard-{shard}")
-                await asyncio.sleep(LEASE_REFRESH_SECONDS)
+                await self.stopping.sleep(LEASE_REFRESH_SECONDS)
         finally:
-            # On Python 3.10 redis-py's read timeout (async-timeout) turns a cancellation that
-            # arrives as the timeout fires into a TimeoutError, which _drain takes for Redis being
-            # away and retries: without the flag a gateway ignored SIGTERM after Redis had hung
-            # (tests/integration/test_faults.py).
-            self._stopping = True
+            # Before the shards are cancelled (bot/delivery/stopping.py), also when the worker is
+            # cancelled on its own rather than by TelegramService.run.
+            self.stopping.set()
             for task in self._tasks.values():
                 task.cancel()
             for task in self._tasks.values():
@@ -67,7 +75,7 @@ class UpdateWorker:
 
     async def _drain(self, shard: int) -> None:
         stream, cursor_key = self.keys.inbox(shard), self.keys.inbox_cursor(shard)
-        while shard in self.leases.owned and not self._stopping:
+        while shard in self.leases.owned and not self.stopping.is_set():
             try:
                 cursor = await self.redis.get(cursor_key) or "0-0"
                 response = await self.redis.xread({stream: cursor}, count=BATCH, block=BLOCK_MS)
@@ -86,6 +94,7 @@ class UpdateWorker:
             except asyncio.CancelledError:
                 raise
             except RedisError as exc:
+                self.stopping.check()
                 logger.warning("inbox shard %d unavailable: %s", shard, type(exc).__name__)
                 await asyncio.sleep(1.0)
 
