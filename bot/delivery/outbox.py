@@ -25,6 +25,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.delivery.api import call_api
 from bot.delivery.ratelimit import RateLimits
+from bot.delivery.stopping import Stopping
 from bot.state.keys import Keys
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ class OutboxSender:
         bot: Bot,
         limits: RateLimits,
         *,
+        stopping: Stopping,
         on_blocked: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.outbox = outbox
@@ -133,6 +135,7 @@ class OutboxSender:
         self.keys = outbox.keys
         self.bot = bot
         self.limits = limits
+        self.stopping = stopping
         self.on_blocked = on_blocked
         self.owner = uuid.uuid4().hex
         self._draining: dict[str, asyncio.Task[None]] = {}
@@ -141,7 +144,7 @@ class OutboxSender:
         self._renew = self.redis.register_script(_RENEW_LOCK)
 
     async def run(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             try:
                 recipients = await self.redis.zrange(self.keys.outbox_recipients(), 0, 199)
                 for recipient in recipients:
@@ -150,7 +153,9 @@ class OutboxSender:
                     if await self.redis.set(self.keys.outbox_lock(recipient), self.owner, nx=True, px=LOCK_MS):
                         self._draining[recipient] = asyncio.create_task(self._drain(recipient))
             except RedisError as exc:
+                self.stopping.check()
                 logger.warning("outbox unavailable: %s", type(exc).__name__)
+            self.stopping.check()  # the commands above may have lost the cancellation without an error
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.outbox.wakeup.wait(), IDLE_WAIT_SECONDS)
             self.outbox.wakeup.clear()
@@ -223,6 +228,8 @@ class OutboxSender:
                 logger.error("Telegram refused a %s: %s", call["method"], type(exc).__name__)
                 return
             except (NetworkError, TelegramError) as exc:
+                # Raises rather than returns: a return would count the call as sent and pop it.
+                self.stopping.check()
                 logger.warning("sending failed (%s); retrying in %.0f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60.0)

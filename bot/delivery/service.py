@@ -65,6 +65,7 @@ class TelegramService:
                 private_per_second=settings.telegram_chat_per_second,
                 group_per_minute=settings.telegram_group_per_minute,
             ),
+            stopping=self.stopping,
         )
         self.worker = UpdateWorker(
             redis,

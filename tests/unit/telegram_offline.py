@@ -1,5 +1,6 @@
 """python-telegram-bot's offline test pattern: a request object that never touches the network
-and records what the bot sends, plus factories for real ``Update`` objects."""
+and records what the bot sends (one that also loses cancellations to timeouts), plus factories
+for real ``Update`` objects."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import json
 from typing import Any
 
 from telegram import Bot, Update
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from tests.unit.fakes import LosesCancellation
 
 BOT_USER = {"id": 999, "is_bot": True, "first_name": "InfoBot", "username": "info_bot"}
 _ids = itertools.count(1)
@@ -52,9 +56,29 @@ class RecordingRequest(BaseRequest):
             }
         elif name in ("sendChatAction", "answerCallbackQuery", "setMyCommands", "deleteWebhook"):
             result = True
+        elif name == "getUpdates":
+            result = []  # an idle long poll
         else:
             raise AssertionError(f"unexpected Bot API call {name}")
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+class CancelBecomesTimedOut(RecordingRequest):
+    """Bot API methods named in ``slow`` lose a cancellation to TimedOut, as an HTTP client's read
+    timeout may (``silently``: to nothing; see LosesCancellation)."""
+
+    def __init__(self, *slow: str, silently: bool = False) -> None:
+        super().__init__()
+        self.slow = set(slow)
+        self.loses = LosesCancellation(None if silently else lambda: TimedOut())
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        answer = super().do_request
+        if url.rsplit("/", 1)[-1] not in self.slow:
+            return await answer(url, method, request_data, **kwargs)
+        return await self.loses.call(lambda: answer(url, method, request_data, **kwargs))
 
 
 def user(user_id: int = 42, language_code: str | None = "en") -> dict[str, Any]:
