@@ -40,6 +40,7 @@ POLL_TIMEOUT = 25
 
 # The longest one update may take to handle: well above Rasa's timeout of 15 s per request.
 UPDATE_DEADLINE_SECONDS = 60.0
+REMIND_EVERY_SECONDS = 60.0
 
 
 class TelegramService:
@@ -52,6 +53,7 @@ class TelegramService:
         self.bot = application.bot
         self.settings = settings
         self.update_deadline = UPDATE_DEADLINE_SECONDS
+        self.remind_every = REMIND_EVERY_SECONDS
         # Set in run() before its parts are cancelled; every loop that retries after errors checks it.
         self.stopping = Stopping()
         keys = Keys(settings.redis_prefix)
@@ -131,6 +133,8 @@ class TelegramService:
             if not await self.inbox.add(update):
                 logger.info("duplicate update ignored")
         except StateError:
+            # Unacknowledged, the update comes again; handling it now would delay the stop.
+            self.stopping.check()
             logger.warning("Redis unavailable: handling an update directly (degraded mode)")
             for call in await self.process(update):
                 await self.sender.send_now(call)
@@ -143,7 +147,7 @@ class TelegramService:
         logger.info("long polling for updates")
         offset: int | None = None
         delay = 1.0
-        while True:
+        while not self.stopping.is_set():
             try:
                 params: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": list(Update.ALL_TYPES)}
                 if offset is not None:
@@ -151,6 +155,7 @@ class TelegramService:
                 updates = await call_api(self.bot, "getUpdates", params)
                 delay = 1.0
             except (NetworkError, TelegramError) as exc:
+                self.stopping.check()
                 logger.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
@@ -209,13 +214,14 @@ class TelegramService:
         """Once a minute (one replica: a lock), remind the group of requests nobody claimed."""
         assert self.desk is not None
         lock = f"{self.settings.redis_prefix}:handoff:reminder"
-        while True:
-            await asyncio.sleep(60)
+        while not self.stopping.is_set():
+            await asyncio.sleep(self.remind_every)
             try:
                 interval = self.settings.handoff_reminder_minutes * 60
                 if await self.redis.set(lock, "1", nx=True, ex=max(60, int(interval))):
                     await self.outbox.enqueue(await self.desk.reminders(interval))
             except (StateError, RedisError) as exc:
+                self.stopping.check()
                 logger.warning("reminders skipped: %s", type(exc).__name__)
 
     async def run(self) -> None:
