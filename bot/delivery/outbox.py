@@ -144,21 +144,30 @@ class OutboxSender:
         self._renew = self.redis.register_script(_RENEW_LOCK)
 
     async def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                recipients = await self.redis.zrange(self.keys.outbox_recipients(), 0, 199)
-                for recipient in recipients:
-                    if recipient in self._draining:
-                        continue
-                    if await self.redis.set(self.keys.outbox_lock(recipient), self.owner, nx=True, px=LOCK_MS):
-                        self._draining[recipient] = asyncio.create_task(self._drain(recipient))
-            except RedisError as exc:
-                self.stopping.check()
-                logger.warning("outbox unavailable: %s", type(exc).__name__)
-            self.stopping.check()  # the commands above may have lost the cancellation without an error
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.outbox.wakeup.wait(), IDLE_WAIT_SECONDS)
-            self.outbox.wakeup.clear()
+        try:
+            while not self.stopping.is_set():
+                try:
+                    recipients = await self.redis.zrange(self.keys.outbox_recipients(), 0, 199)
+                    for recipient in recipients:
+                        if recipient in self._draining:
+                            continue
+                        if await self.redis.set(self.keys.outbox_lock(recipient), self.owner, nx=True, px=LOCK_MS):
+                            self._draining[recipient] = asyncio.create_task(self._drain(recipient))
+                except RedisError as exc:
+                    self.stopping.check()
+                    logger.warning("outbox unavailable: %s", type(exc).__name__)
+                self.stopping.check()  # the commands above may have lost the cancellation without an error
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.outbox.wakeup.wait(), IDLE_WAIT_SECONDS)
+                self.outbox.wakeup.clear()
+        finally:
+            # The drains stop with the sender, while Redis is still open: each releases its
+            # recipient's lock (_drain's finally), so another replica can take over at once. A
+            # call cut off mid-send stays at the head of its outbox and is sent again.
+            draining = list(self._draining.values())
+            for task in draining:
+                task.cancel()
+            await asyncio.gather(*draining, return_exceptions=True)
 
     async def _drain(self, recipient: str) -> None:
         key = self.keys.outbox(recipient)

@@ -60,3 +60,28 @@ async def test_a_send_stops_although_the_cancellation_became_a_timeout() -> None
         sending.cancel()
         await asyncio.wait({sending}, timeout=1)
         await redis.close()
+
+
+async def test_the_drains_stop_with_the_sender() -> None:
+    redis = CancelBecomesTimeout(slow=(), decode_responses=True)
+    sender = make_sender(redis, Bot("123:TEST", request=CancelBecomesTimedOut()))
+    started = asyncio.Event()
+    drains: list[asyncio.Task[None]] = []
+
+    async def drain_forever(recipient: str) -> None:  # a drain stuck in a slow send
+        drains.append(asyncio.current_task())  # type: ignore[arg-type]
+        started.set()
+        await asyncio.Event().wait()
+
+    sender._drain = drain_forever  # type: ignore[method-assign]
+    await redis.zadd(sender.keys.outbox_recipients(), {"p1": 1})
+    running = asyncio.create_task(sender.run())
+    try:
+        await asyncio.wait_for(started.wait(), 1)
+        assert await stop(sender, running), "the sender did not stop"
+        # Before, they ran on until the interpreter's teardown, after Redis had been closed.
+        assert drains and all(task.cancelled() for task in drains)
+    finally:
+        running.cancel()
+        await asyncio.wait({running}, timeout=1)
+        await redis.close()
