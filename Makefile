@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
 .PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help \
-	content-check coverage preview nlu-report profile
+	content-check coverage preview nlu-report nlu-audit profile
 
 help:
 	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
@@ -88,3 +88,7 @@ clean:
 # `make nlu-report ARGS="--held-out-from <commit>"`: score today's data on what that commit held out.
 nlu-report: $(STAMP)
 	$(PY) scripts/nlu_report.py $(ARGS)
+
+# Training examples the model confidently disagrees with (5 folds, ~15 min), for a native speaker to check.
+nlu-audit: $(STAMP)
+	$(PY) scripts/nlu_audit.py $(ARGS)
