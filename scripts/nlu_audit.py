@@ -13,19 +13,17 @@ Takes about 15 minutes on two cores.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import collections
 import logging
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from nlu_report import best_intent, parse_all, train, write_nlu  # noqa: E402
+from nlu_report import best_intent, train_and_parse  # noqa: E402
 
 from nlu.examples import read_examples  # noqa: E402
 
@@ -73,12 +71,8 @@ def main() -> int:
     found: list[tuple[Row, str, float]] = []
     for i, test_rows in enumerate(parts):
         train_rows = [row for j, part in enumerate(parts) if j != i for row in part]
-        with tempfile.TemporaryDirectory() as work:
-            train_file = Path(work) / "train.yml"
-            write_nlu(train_rows, train_file)
-            print(f"fold {i + 1} of {len(parts)}: training on {len(train_rows)} examples...", file=sys.stderr)
-            model, _ = train(train_file, Path(work))
-            parses = asyncio.run(parse_all(model, [t for _, _, t in test_rows]))
+        print(f"fold {i + 1} of {len(parts)}: training on {len(train_rows)} examples...", file=sys.stderr)
+        parses, _ = train_and_parse(train_rows, [t for _, _, t in test_rows])
         for (language, intent, _), parse in zip(test_rows, parses, strict=True):
             total[language] += 1
             right[language] += best_intent(parse) == intent

@@ -86,6 +86,15 @@ def train(train_file: Path, out: Path) -> tuple[Path, float]:
     return out / "report.tar.gz", time.perf_counter() - started
 
 
+def train_and_parse(train_rows: list[tuple[str, str, str]], texts: list[str]) -> tuple[list[dict], float]:  # type: ignore[type-arg]
+    """Train config.yml's NLU on the rows (in a temporary directory) and parse the texts with it."""
+    with tempfile.TemporaryDirectory() as work:
+        train_file = Path(work) / "train.yml"
+        write_nlu(train_rows, train_file)
+        model, seconds = train(train_file, Path(work))
+        return asyncio.run(parse_all(model, texts)), seconds
+
+
 async def parse_all(model: Path, texts: list[str]) -> list[dict]:  # type: ignore[type-arg]
     from rasa.core.agent import Agent
 
@@ -135,12 +144,8 @@ def main() -> int:
         test_rows = split(read_by_intent(ROOT / "data" / "nlu", args.held_out_from), args.seed)[1]
         held_out = {(language, same_example(text)) for language, _, text in test_rows}
         train_rows = [(lang, i, t) for lang, i, t in everything if (lang, same_example(t)) not in held_out]
-    with tempfile.TemporaryDirectory() as work:
-        train_file = Path(work) / "train.yml"
-        write_nlu(train_rows, train_file)
-        print(f"training on {len(train_rows)} examples, holding out {len(test_rows)}...", file=sys.stderr)
-        model, seconds = train(train_file, Path(work))
-        parses = asyncio.run(parse_all(model, [t for _, _, t in test_rows]))
+    print(f"training on {len(train_rows)} examples, holding out {len(test_rows)}...", file=sys.stderr)
+    parses, seconds = train_and_parse(train_rows, [t for _, _, t in test_rows])
 
     sweep = threshold_sweep(test_rows, parses)
     by_language: dict[str, list[tuple[str, str, str]]] = collections.defaultdict(list)
