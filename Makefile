@@ -89,6 +89,6 @@ clean:
 nlu-report: $(STAMP)
 	$(PY) scripts/nlu_report.py $(ARGS)
 
-# Training examples the model confidently disagrees with (5 folds, ~15 min), for a native speaker to check.
+# Training examples the model confidently disagrees with (5 folds, ~20 min), for a native speaker to check.
 nlu-audit: $(STAMP)
 	$(PY) scripts/nlu_audit.py $(ARGS)

@@ -7,7 +7,7 @@ confidence >= --min-confidence (label, the model's guess, its confidence, the te
 the cross-validated accuracy. A native speaker checks each line against the rules in
 docs/editing-content.md (section 10): most labels are right and the examples just hard (in the
 seventh session of 2026-12-06, 16 of 1,491 needed a change); the rest are moved or reworded.
-Takes about 15 minutes on two cores.
+Takes about 20 minutes here (five trainings, one after the other).
 """
 
 from __future__ import annotations
