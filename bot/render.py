@@ -13,7 +13,7 @@ from bot import callbacks
 from bot.errors import ContentError
 from bot.i18n.catalog import ContentCatalog
 from bot.i18n.languages import SUPPORTED_LANGUAGES, is_rtl, native_name
-from bot.i18n.source import MENU_GROUPS
+from bot.i18n.source import MENU_GROUPS, SOURCE_PREFIX
 from bot.replies import Button, Reply
 from bot.topics import ALL_INTENTS
 
@@ -70,7 +70,9 @@ class ReplyRenderer:
         footer = self.t(
             "answer.footer",
             language,
-            sources=self.catalog.format_list([_escape(s) for s in topic.sources], language),
+            sources=self.catalog.format_list(
+                [_escape(self.t(SOURCE_PREFIX + s, language)) for s in topic.sources], language
+            ),
             date=self.catalog.format_date(topic.checked, language),
         )
         text = self._topic_text(topic_key, "answer", language) + "\n\n" + _directional(f"<i>{footer}</i>", language)

@@ -20,7 +20,7 @@ from bot.errors import ContentError
 from bot.i18n import build
 from bot.i18n.facts import Facts
 from bot.i18n.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
-from bot.i18n.source import ContentSource
+from bot.i18n.source import SOURCE_PREFIX, ContentSource
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -28,6 +28,7 @@ BUTTON_SOFT_LIMIT = 30  # longer labels are cut off on phones
 BUTTON_HARD_LIMIT = 64
 ANSWER_SOFT_LIMIT = 900
 ANSWER_HARD_LIMIT = 1200
+SOURCE_LIMIT = 80
 # Texts shown as buttons (plain text in Telegram, so no HTML either).
 BUTTON_KEYS = re.compile(
     r"^(desk\.claim|button\..*|menu\.group\.[a-z]+|language\.keep|handoff\.(share_yes|share_no|cancel|end|leave_button)"
@@ -219,6 +220,13 @@ def run_checks(locales_dir: Path, *, max_age_days: int = 365, today: dt.date | N
 
 
 def _check_text(report: Report, where: str, key: str, text: str, topics: set[str]) -> None:
+    if key.startswith(SOURCE_PREFIX):
+        # Shown inside the answer's footer, escaped: plain text, so "DT&V" is right as it is.
+        if re.search(r"<[a-zA-Z/]", text):
+            report.error(where, "sources are plain text: no HTML tags")
+        if len(text) > SOURCE_LIMIT:
+            report.warning(where, f"{len(text)} characters: keep a source under {SOURCE_LIMIT}")
+        return
     if is_button(key, topics):
         for problem in plain_problems(text):
             report.error(where, problem)

@@ -1,4 +1,4 @@
-"""The English source of all content: ``locales/en/messages.yml`` and ``locales/en/topics.yml``.
+"""The English source of all content: ``locales/en/messages.yml``, ``topics.yml`` and ``sources.yml``.
 
 English is the source language: editors write it in these YAML files, the build extracts it into
 the gettext template ``locales/messages.pot`` (msgctxt = content key, msgid = English text), and
@@ -21,6 +21,12 @@ from bot.errors import ContentError
 TOPIC_TEXT_PARTS = ("title", "answer", "more")
 # Groups of the main menu, in order; each topic names its group.
 MENU_GROUPS = ("return", "staying", "help")
+# Texts of sources.yml are catalog texts under this prefix: "source.iom".
+SOURCE_PREFIX = "source."
+SOURCE_NOTE = (
+    'A source shown under answers ("Source: ..."). Keep names of organisations, laws and web '
+    "addresses as written (a translation may follow in brackets); translate descriptions. Plain text."
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class SourceText:
 class Topic:
     key: str
     group: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # keys of sources.yml; their texts are catalog keys "source.<key>"
     checked: dt.date
     related: tuple[str, ...] = ()
     has_more: bool = False
@@ -60,6 +66,15 @@ class ContentSource:
         source = cls()
         source._load_messages(locales_dir / "en" / "messages.yml")
         source._load_topics(locales_dir / "en" / "topics.yml")
+        sources = locales_dir / "en" / "sources.yml"
+        if sources.exists():
+            source._load_sources(sources)
+        for topic in source.topics.values():
+            unknown = [s for s in topic.sources if SOURCE_PREFIX + s not in source.texts]
+            if unknown:
+                raise ContentError(
+                    f"topic {topic.key!r}: source(s) {', '.join(unknown)} are not in locales/en/sources.yml"
+                )
         return source
 
     def _add(self, entry: SourceText) -> None:
@@ -86,6 +101,12 @@ class ContentSource:
             else:
                 raise ContentError(f"{path}:{line}: {key!r} must be a text")
             self._add(SourceText(key, _clean(text), _clean(plural) if plural else None, note, line, str(path)))
+
+    def _load_sources(self, path: Path) -> None:
+        for key, value, line in _mapping_items(path):
+            if not isinstance(value, str) or not value.strip():
+                raise ContentError(f"{path}:{line}: source {key!r} must be a text")
+            self._add(SourceText(SOURCE_PREFIX + key, _clean(value), None, SOURCE_NOTE, line, str(path)))
 
     def _load_topics(self, path: Path) -> None:
         for key, value, line in _mapping_items(path):
@@ -158,6 +179,8 @@ def texts_in_file(path: Path) -> list[SourceText]:
     source = ContentSource()
     if path.name == "topics.yml":
         source._load_topics(path)
+    elif path.name == "sources.yml":
+        source._load_sources(path)
     else:
         source._load_messages(path)
     return list(source.texts.values())

@@ -86,7 +86,9 @@ def test_a_question_in_every_language_gets_a_sourced_dated_answer_in_that_langua
         assert plain(expected.text)[:50] in plain(answer.text), language
         # Its source and the date it was last checked, in the language's own date format.
         assert catalog.format_date(topic.checked, language) in answer.text, language
-        assert all(html.escape(source) in answer.text for source in topic.sources), language
+        # Its sources, as translated for the language (names stay as written).
+        sources = [catalog.render(f"source.{key}", language).text for key in topic.sources]
+        assert all(html.escape(source) in answer.text for source in sources), language
         # What Telegram's HTML parser accepts; right-to-left lines start right-to-left.
         assert answer.params["parse_mode"] == "HTML" and not html_problems(answer.text), language
         if is_rtl(language):

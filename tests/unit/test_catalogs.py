@@ -26,9 +26,12 @@ healthcare_access:
   group: staying
   title: "Healthcare"
   answer: "You can see a doctor. Costs up to %(amount)s are paid."
-  sources: ["hetcak.nl"]
+  sources: [cak]
   checked: 2026-11-28
   related: []
+"""
+SOURCES = """\
+cak: "CAK (hetcak.nl)"
 """
 FACTS = """\
 iom_phone: {value: "088 746 4466", source: "iom", checked: 2026-11-28}
@@ -41,6 +44,7 @@ def locales(tmp_path: Path) -> Path:
     (tmp_path / "locales" / "en").mkdir(parents=True)
     (tmp_path / "locales" / "en" / "messages.yml").write_text(MESSAGES)
     (tmp_path / "locales" / "en" / "topics.yml").write_text(TOPICS)
+    (tmp_path / "locales" / "en" / "sources.yml").write_text(SOURCES)
     (tmp_path / "locales" / "facts.yml").write_text(FACTS)
     return tmp_path / "locales"
 
@@ -66,6 +70,7 @@ def test_template_has_one_entry_per_text_with_context(locales: Path) -> None:
         "percent",
         "healthcare_access.title",
         "healthcare_access.answer",
+        "source.cak",
     }
     call = next(m for m in template if m.context == "call")
     assert "python-format" in call.flags
@@ -174,7 +179,7 @@ def test_building_twice_changes_nothing(locales: Path) -> None:
 def test_topic_metadata(locales: Path) -> None:
     topic = ContentCatalog.load(locales).topics["healthcare_access"]
     assert topic.checked == dt.date(2026, 11, 28)
-    assert topic.sources == ("hetcak.nl",)
+    assert topic.sources == ("cak",)
 
 
 def test_no_answer_offers_the_same_button_twice(catalog: ContentCatalog) -> None:

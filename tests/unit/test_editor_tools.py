@@ -132,3 +132,25 @@ async def _until(condition, timeout: float = 20.0) -> None:  # type: ignore[no-u
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not reached"
         await asyncio.sleep(0.05)
+
+
+def test_sources_are_named_once_and_shown_in_the_users_language(locales: Path) -> None:
+    path = build.po_path(locales, "nl")
+    catalog = build.read_catalog(path, "nl")
+    for message in catalog:
+        if message.context == "source.this_service":
+            message.string = "Deze dienst (test)"
+            message.user_comments = ["status: machine-draft"]
+    build.write_catalog(catalog, path)
+    build.compile_all(locales)
+    renderer = ReplyRenderer(ContentCatalog.load(locales), retention_days=30)
+    privacy = renderer.answer("privacy", "nl").text
+    assert "Deze dienst (test)" in privacy and "This service" not in privacy
+    # Plain text in sources.yml, escaped for Telegram's HTML.
+    assert "DT&amp;V" in renderer.answer("return_options", "en").text
+    # A topic naming a source sources.yml does not have, or a source with HTML, is an error.
+    edit(locales / "en" / "topics.yml", "sources: [this_service, iom]", "sources: [this_service, nowhere]")
+    assert any("nowhere" in str(p) for p in run_checks(locales).errors)
+    edit(locales / "en" / "topics.yml", "sources: [this_service, nowhere]", "sources: [this_service, iom]")
+    edit(locales / "en" / "sources.yml", 'dji: "DJI', 'dji: "<b>DJI</b>')
+    assert any("source.dji" in str(p) and "plain text" in str(p) for p in run_checks(locales).errors)
