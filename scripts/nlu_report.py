@@ -76,13 +76,20 @@ def write_nlu(rows: list[tuple[str, str, str]], path: Path) -> None:
 
 
 def train(train_file: Path, out: Path) -> tuple[Path, float]:
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore",
+           # Rasa's training cache is .rasa/cache in the checkout by default, shared by every run:
+           # two reports at once (two seeds) broke each other's training. One cache per run.
+           "RASA_CACHE_DIRECTORY": str(out / "rasa-cache")}  # fmt: skip
     rasa = str(Path(sys.executable).with_name("rasa"))
     started = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [rasa, "train", "nlu", "--config", "config.yml", "--nlu", str(train_file), "--out", str(out), "--fixed-model-name", "report"],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(
+            f"rasa train nlu failed (exit {done.returncode}):\n" + "\n".join(done.stderr.splitlines()[-30:])
+        )
     return out / "report.tar.gz", time.perf_counter() - started
 
 
