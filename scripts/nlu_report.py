@@ -77,8 +77,9 @@ def write_nlu(rows: list[tuple[str, str, str]], path: Path) -> None:
 
 def train(train_file: Path, out: Path) -> tuple[Path, float]:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore",
-           # Rasa's training cache is .rasa/cache in the checkout by default, shared by every run:
-           # two reports at once (two seeds) broke each other's training. One cache per run.
+           # Rasa's training cache is .rasa/cache in the checkout by default, shared by every run;
+           # one of two reports run at once failed in training (2026-12-06, its error not kept),
+           # the shared cache the likely cause. One cache per run, removed with the run.
            "RASA_CACHE_DIRECTORY": str(out / "rasa-cache")}  # fmt: skip
     rasa = str(Path(sys.executable).with_name("rasa"))
     started = time.perf_counter()

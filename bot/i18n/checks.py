@@ -140,8 +140,8 @@ def html_problems(text: str) -> list[str]:
     return problems
 
 
-def plain_problems(text: str) -> list[str]:
-    return ["button labels are plain text: no HTML tags"] if re.search(r"<[a-zA-Z/]", text) else []
+def plain_problems(text: str, what: str = "button labels") -> list[str]:
+    return [f"{what} are plain text: no HTML tags"] if re.search(r"<[a-zA-Z/]", text) else []
 
 
 def run_checks(locales_dir: Path, *, max_age_days: int = 365, today: dt.date | None = None,
@@ -222,8 +222,8 @@ def run_checks(locales_dir: Path, *, max_age_days: int = 365, today: dt.date | N
 def _check_text(report: Report, where: str, key: str, text: str, topics: set[str]) -> None:
     if key.startswith(SOURCE_PREFIX):
         # Shown inside the answer's footer, escaped: plain text, so "DT&V" is right as it is.
-        if re.search(r"<[a-zA-Z/]", text):
-            report.error(where, "sources are plain text: no HTML tags")
+        for problem in plain_problems(text, "sources"):
+            report.error(where, problem)
         if len(text) > SOURCE_LIMIT:
             report.warning(where, f"{len(text)} characters: keep a source under {SOURCE_LIMIT}")
         return
