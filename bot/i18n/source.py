@@ -66,9 +66,7 @@ class ContentSource:
         source = cls()
         source._load_messages(locales_dir / "en" / "messages.yml")
         source._load_topics(locales_dir / "en" / "topics.yml")
-        sources = locales_dir / "en" / "sources.yml"
-        if sources.exists():
-            source._load_sources(sources)
+        source._load_sources(locales_dir / "en" / "sources.yml")
         for topic in source.topics.values():
             unknown = [s for s in topic.sources if SOURCE_PREFIX + s not in source.texts]
             if unknown:
