@@ -131,7 +131,7 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
         """One count matrix per featurizer (block), rows in message order; a missing row is zeros."""
         rows: list[list[sp.csr_matrix]] = [[] for _ in self._origins]
         for message in messages:
-            found = _sentence_counts(message)
+            found = sentence_counts(message)
             for b, (origin, width) in enumerate(zip(self._origins, self._widths, strict=True)):
                 matrix = found.get(origin)
                 rows[b].append(sp.csr_matrix(matrix) if matrix is not None else sp.csr_matrix((1, width)))
@@ -176,13 +176,25 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
             logger.debug("No intent examples: the classifier stays untrained.")
             return self._resource
         labels = np.array([e.get(INTENT) for e in examples])
-        first = _sentence_counts(examples[0])
+        first = sentence_counts(examples[0])
         self._origins = sorted(first)
         self._widths = [first[origin].shape[1] for origin in self._origins]
+        self.fit_counts(self._origins, self._counts(examples), labels)
+        self._known_words = frozenset(word for e in examples for word in _words(e))
+        self.persist()
+        return self._resource
+
+    def fit_counts(self, origins: list[str], blocks: list[sp.csr_matrix], labels: np.ndarray) -> None:
+        """Train on count matrices, one per featurizer (named by ``origins``), a row per label.
+
+        `train` calls this with the counts of Rasa's featurizers; scripts/nlu_cv.py with counts
+        computed once for all folds of a cross-validation.
+        """
+        self._origins = list(origins)
+        self._widths = [block.shape[1] for block in blocks]
         self._svm_blocks = self._blocks_named("svm_features")
         self._network_blocks = self._blocks_named("network_features")
-        blocks = self._counts(examples)
-        n = len(examples)
+        n = len(labels)
         # Smooth idf as in scikit-learn: ln((1 + n) / (1 + df)) + 1.
         self._idf = [np.log((1.0 + n) / (1.0 + np.bincount(b.indices, minlength=b.shape[1]))) + 1.0 for b in blocks]
         features, network_features = self._members(self._weighted(blocks))
@@ -197,13 +209,18 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
         self._weights = svm.coef_.astype(np.float32)
         self._bias = svm.intercept_.astype(np.float32)
         self._networks = self._train_networks(network_features, labels, self._classes)
-        self._known_words = frozenset(word for e in examples for word in _words(e))
         logger.debug(
             "Trained on %d examples, %d features, temperatures %s / %s.",
             n, features.shape[1], self._temperature, self._blend_temperature,
         )  # fmt: skip
-        self.persist()
-        return self._resource
+
+    @property
+    def classes(self) -> np.ndarray:
+        return self._classes
+
+    def confidences_of_counts(self, blocks: list[sp.csr_matrix]) -> np.ndarray:
+        """Confidences per class (columns in the order of `classes`) for rows of counts."""
+        return self._confidences(*self._members(self._weighted(blocks)))
 
     def _svm(self) -> LinearSVC:
         return LinearSVC(C=self._config["C"], class_weight="balanced", random_state=self._config["random_state"])
@@ -349,7 +366,7 @@ class SvmNetworkClassifier(IntentClassifier, GraphComponent):
         return component
 
 
-def _sentence_counts(message: Message) -> dict[str, Any]:
+def sentence_counts(message: Message) -> dict[str, Any]:
     """The message's sparse sentence features by featurizer (origin): one block each."""
     return {
         f.origin: f.features

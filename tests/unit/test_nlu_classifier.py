@@ -210,3 +210,21 @@ def test_a_message_without_any_known_word_is_marked(pipeline: Pipeline) -> None:
     )
     (stored,) = pipeline.parse("zzzzqqqq xxyy", classifier=loaded)
     assert stored.get(NO_KNOWN_WORD) is True
+
+
+def test_training_on_counts_gives_the_same_model(pipeline: Pipeline, tmp_path: Path) -> None:
+    """scripts/nlu_cv.py trains on counts computed once: it must get the served model."""
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts])
+    pipeline.tokenizer.process_training_data(data)
+    for featurizer in pipeline.featurizers:
+        featurizer.process_training_data(data)
+    examples = [e for e in data.intent_examples if e.get("intent") and e.get("text")]
+    served = pipeline.classifier
+    from_counts = SvmNetworkClassifier(pipeline.config, LocalModelStorage(tmp_path), Resource("counts"))
+    from_counts.fit_counts(served._origins, served._counts(examples), np.array([e.get("intent") for e in examples]))
+    assert np.array_equal(from_counts._weights, served._weights)
+    assert list(from_counts.classes) == list(served.classes)
+    (message,) = pipeline.parse("doctor for my sick child?")
+    confidences = from_counts.confidences_of_counts(served._counts([message]))[0]
+    assert float(confidences.max()) == pytest.approx(message.get("intent")["confidence"], rel=1e-6)
+    assert from_counts.classes[confidences.argmax()] == message.get("intent")["name"]
