@@ -49,34 +49,26 @@ def pipeline_config() -> tuple[list[dict[str, Any]], dict[str, Any]]:
 def count_blocks(rows: list[Row]) -> dict[str, sp.csr_matrix]:
     """Each featurizer's sentence counts for every row, by featurizer alias, rows in order."""
     from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
-    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from nlu.featurizer import SurfaceCountVectorsFeaturizer
-    from nlu.tokenizer import ConceptTokenizer
-
-    classes = {
-        "nlu.tokenizer.ConceptTokenizer": ConceptTokenizer,
-        "CountVectorsFeaturizer": CountVectorsFeaturizer,
-        "nlu.featurizer.SurfaceCountVectorsFeaturizer": SurfaceCountVectorsFeaturizer,
-    }
     storage = LocalModelStorage(Path(tempfile.mkdtemp(prefix="nlu-cv-")))
-    components = []
+    messages = [Message(data={"text": text, "intent": intent}) for _, intent, text in rows]
+    # TrainingData drops repeated (text, intent) pairs but keeps the same Message objects, so the
+    # featurizers learn from the tokens set on `messages`, and every row gets its features.
+    data = TrainingData(messages)
     for i, step in enumerate(pipeline_config()[0]):
-        kind = classes[step["name"]]
+        # Resolved by name as `rasa train` does (built-in names and module paths).
+        registered = DefaultV1Recipe._from_registry(step["name"])
+        kind = registered.clazz
         config = {**kind.get_default_config(), **{k: v for k, v in step.items() if k != "name"}}
         context = ExecutionContext(GraphSchema({}), node_name=f"step{i}")
-        components.append(kind.create(config, storage, Resource(f"step{i}"), context))
-    messages = [Message(data={"text": text, "intent": intent}) for _, intent, text in rows]
-    # TrainingData drops repeated (text, intent) pairs; processing the list keeps one row each.
-    data = TrainingData(messages)
-    for component in components:
-        if hasattr(component, "train"):
+        component = kind.create(config, storage, Resource(f"step{i}"), context)
+        if registered.is_trainable:
             component.train(data)
-        component.process_training_data(data)
         component.process(messages)
     found = [sentence_counts(m) for m in messages]
     return {origin: sp.vstack([f[origin] for f in found], format="csr") for origin in sorted(found[0])}
