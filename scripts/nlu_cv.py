@@ -1,6 +1,6 @@
 """Five-fold cross-validation of the intent classifier's settings, for choosing them.
 
-`.venv/bin/python scripts/nlu_cv.py --set network_weight=0.6 --set networks=8` compares
+`make nlu-cv ARGS="--set network_weight=0.6 --set networks=8"` compares
 settings of `nlu.classifier.SvmNetworkClassifier` (config.yml) with the served ones, on the
 same folds as `make nlu-audit` (all data, per language and intent, fixed). Settings are chosen
 here, not on the held-out split of `make nlu-report`, so that the report stays a test.
