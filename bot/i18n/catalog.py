@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.lists import format_list
 from babel.messages.mofile import read_mo
 from babel.numbers import format_decimal
 
@@ -28,6 +27,7 @@ from bot.i18n.languages import (
     SUPPORTED_LANGUAGES,
     fallback_chain,
     formatting_locale,
+    join_list,
 )
 from bot.i18n.source import ContentSource, Topic
 
@@ -185,4 +185,4 @@ class ContentCatalog:
 
     @staticmethod
     def format_list(items: list[str], language: str) -> str:
-        return format_list(items, locale=formatting_locale(language))
+        return join_list(items, language)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 
 SOURCE_LANGUAGE = "en"
 
@@ -83,11 +84,30 @@ def locale(code: str) -> Locale:
 # Dates and numbers for English readers in the Netherlands: "28 November 2026", not US style.
 _FORMAT_LOCALES = {"en": "en_GB"}
 
+# How to join "A, B and C" where CLDR has no pattern of its own. CLDR has none for Central
+# Kurdish, so Babel gives root's "A, B, C": Latin commas and no "and". Sorani writes the Arabic
+# comma and "و" (and), as Persian and Pashto do.
+_LIST_PATTERNS = {"ckb": {"2": "{0} و {1}", "start": "{0}، {1}", "middle": "{0}، {1}", "end": "{0} و {1}"}}
+
 
 @cache
 def formatting_locale(code: str) -> Locale:
     """The locale used to format dates, numbers and amounts for a language."""
     return locale(_FORMAT_LOCALES.get(code, code))
+
+
+def join_list(items: list[str], code: str) -> str:
+    """Join items as "A, B and C" in the language's own way (CLDR's, or ours where it has none)."""
+    patterns = _LIST_PATTERNS.get(code)
+    if patterns is None or len(items) < 2:
+        return format_list(items, locale=formatting_locale(code))
+    if len(items) == 2:
+        return patterns["2"].format(*items)
+    # Babel's order: start joins the first two, middle adds each next one, end the last.
+    joined = patterns["start"].format(items[0], items[1])
+    for item in items[2:-1]:
+        joined = patterns["middle"].format(joined, item)
+    return patterns["end"].format(joined, items[-1])
 
 
 def native_name(code: str) -> str:
