@@ -1,7 +1,10 @@
 """action_clarify: the two-stage fallback. Never answer a topic the NLU is unsure of.
 
 First time: ask back with the two or three likeliest topics as buttons, plus a counsellor.
-Again unsure right after: offer a counsellor (a person understands what a model cannot).
+Again unsure right after: offer a counsellor first (a person understands what a model cannot),
+and still the likeliest topics of this message: it is often a new question, sometimes in
+another language, and a person who only gets "talk to a counsellor" may not want one.
+With no likely topic at all: ask to rephrase the first time, offer a counsellor the next.
 """
 
 from __future__ import annotations
@@ -47,15 +50,15 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        counsellor = payloads.button("button.counsellor", intent="counsellor_request")
-        if consecutive_fallbacks(tracker) >= 2:
-            dispatcher.utter_message(
-                json_message=payloads.text("clarify.offer_counsellor", buttons=[counsellor], menu=True)
-            )
-            return []
+        again = consecutive_fallbacks(tracker) >= 2
         topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
-        if not topics:
-            dispatcher.utter_message(json_message=payloads.text("clarify.rephrase", buttons=[counsellor], menu=True))
+        if topics:
+            message: dict[str, Any] = {"type": "clarify", "topics": topics}
+            if again:
+                message["again"] = True
+            dispatcher.utter_message(json_message=message)
             return []
-        dispatcher.utter_message(json_message={"type": "clarify", "topics": topics})
+        counsellor = payloads.button("button.counsellor", intent="counsellor_request")
+        key = "clarify.offer_counsellor" if again else "clarify.rephrase"
+        dispatcher.utter_message(json_message=payloads.text(key, buttons=[counsellor], menu=True))
         return []

@@ -24,7 +24,15 @@ RLM = "\u200f"
 # A person in danger whose message was not understood must still see the emergency number at
 # once, without a second try: these replies end with it.
 NOT_UNDERSTOOD_KEYS = frozenset(
-    {"clarify.prompt", "clarify.rephrase", "clarify.offer_counsellor", "out_of_scope", "media.voice", "media.other"}
+    {
+        "clarify.prompt",
+        "clarify.again",
+        "clarify.rephrase",
+        "clarify.offer_counsellor",
+        "out_of_scope",
+        "media.voice",
+        "media.other",
+    }
 )
 _TAG = re.compile(r"<[^>]+>")
 
@@ -154,13 +162,17 @@ class ReplyRenderer:
             self._with_emergency_line(key, self.t(key, language, **safe_params), language), language, rows
         )
 
-    def clarify(self, topics: list[str], language: str) -> Reply:
+    def clarify(self, topics: list[str], language: str, *, again: bool = False) -> Reply:
+        """The likeliest topics as buttons; asked again right after, the counsellor comes first."""
         rows = [[self.button(f"{t}.title", language, callbacks.intent(t))] for t in topics if t in self.catalog.topics]
-        rows.append([self.button("button.counsellor", language, callbacks.intent("counsellor_request"))])
+        counsellor = [self.button("button.counsellor", language, callbacks.intent("counsellor_request"))]
+        if again:  # after a possible emergency, which always stays on top
+            rows.insert(1 if topics[:1] == ["emergency"] else 0, counsellor)
+        else:
+            rows.append(counsellor)
         rows.append([self.button("clarify.none", language, callbacks.menu())])
-        return self.reply(
-            self._with_emergency_line("clarify.prompt", self.t("clarify.prompt", language), language), language, rows
-        )
+        key = "clarify.again" if again else "clarify.prompt"
+        return self.reply(self._with_emergency_line(key, self.t(key, language), language), language, rows)
 
     def _with_emergency_line(self, key: str, text: str, language: str) -> str:
         if key not in NOT_UNDERSTOOD_KEYS:
@@ -210,7 +222,7 @@ class ReplyRenderer:
         if kind == "language_picker":
             return self.language_picker(language, str(custom.get("key") or "language.prompt"))
         if kind == "clarify":
-            return self.clarify([str(t) for t in custom.get("topics") or ()], language)
+            return self.clarify([str(t) for t in custom.get("topics") or ()], language, again=bool(custom.get("again")))
         raise ContentError(f"unknown payload type {kind!r}")
 
     def _button_from_payload(self, spec: Mapping[str, str], language: str) -> Button | None:

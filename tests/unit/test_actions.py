@@ -115,6 +115,24 @@ async def test_clarify_twice_in_a_row_offers_a_counsellor() -> None:
     assert custom["buttons"][0]["intent"] == "counsellor_request"
 
 
+async def test_clarify_twice_in_a_row_still_offers_the_topics_of_the_new_message() -> None:
+    # The second unclear message is often a new question ("ok and what about the doctor"):
+    # only "talk to a counsellor" would leave someone who does not want one with nothing.
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": "healthcare_access", "confidence": 0.45},
+        {"name": "mental_health", "confidence": 0.3},
+    ]
+    dispatcher = CollectingDispatcher()
+    events = [user_event("nlu_fallback"), user_event("nlu_fallback")]
+    await ActionClarify().run(dispatcher, tracker(events, latest={"intent_ranking": ranking}), {})
+    assert dispatcher.messages[0]["custom"] == {
+        "type": "clarify",
+        "topics": ["healthcare_access", "mental_health"],
+        "again": True,
+    }
+
+
 async def test_clarify_without_candidates_asks_to_rephrase() -> None:
     dispatcher = CollectingDispatcher()
     latest = {

@@ -190,3 +190,18 @@ def test_no_answer_offers_the_same_button_twice(catalog: ContentCatalog) -> None
         for reply in (renderer.answer(topic, "es"), renderer.more(topic, "es")):
             data = [b.data for row in reply.buttons for b in row]
             assert len(data) == len(set(data)), (topic, data)
+
+
+def test_asked_back_again_the_counsellor_comes_first_but_never_before_an_emergency(catalog: ContentCatalog) -> None:
+    from bot.render import ReplyRenderer
+
+    renderer = ReplyRenderer(catalog, retention_days=30)
+    first = renderer.clarify(["healthcare_access", "work_income"], "tr")
+    again = renderer.clarify(["healthcare_access", "work_income"], "tr", again=True)
+    danger = renderer.clarify(["emergency", "healthcare_access"], "tr", again=True)
+    order = [[b.data for row in r.buttons for b in row] for r in (first, again, danger)]
+    assert order[0] == ["i:healthcare_access", "i:work_income", "i:counsellor_request", "m"]
+    assert order[1] == ["i:counsellor_request", "i:healthcare_access", "i:work_income", "m"]
+    assert order[2] == ["i:emergency", "i:counsellor_request", "i:healthcare_access", "m"]
+    assert again.text.startswith(catalog.render("clarify.again", "tr").text)
+    assert again.text.rstrip().endswith(catalog.render("safety.emergency_line", "tr").text)
