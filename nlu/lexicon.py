@@ -116,3 +116,34 @@ def tokens_for(concepts: Iterable[str], pairs: bool = False) -> list[str]:
         # "_x_" and not "+": the word featurizer's token pattern would split "a+b" back into a and b.
         tokens += [concept_token(f"{a}_x_{b}") for a, b in combinations(ordered, 2)]
     return tokens
+
+
+# Where a clause ends: sentence and clause punctuation of the 12 languages' scripts (Arabic
+# comma, semicolon and question mark; Ethiopic full stop, comma, semicolon, question mark).
+_CLAUSE_END = re.compile(r"(?<=[.!?؟,،;؛:\n።፣፤፧])")
+_QUESTION_MARKS = ("?", "؟", "፧")
+
+
+def question_part(text: str) -> str | None:
+    """The clause a message of several clauses asks its question in; None for one clause.
+
+    People tell their story first and ask last ("my wife is sick and we have no papers, can she
+    see a doctor?"); the story's words belong to other topics. The question is the last clause
+    ending in a question mark, else the last clause.
+    """
+    clauses = [c.strip() for c in _CLAUSE_END.split(text) if c.strip(" .!?؟,،;؛:\n።፣፤፧")]
+    if len(clauses) < 2:
+        return None
+    asked = [c for c in clauses if c.endswith(_QUESTION_MARKS)]
+    return (asked or clauses)[-1]
+
+
+def question_tokens(question: str, concepts: Iterable[str]) -> list[str]:
+    """Tokens for the question part: its concepts and its words, marked as the question's.
+
+    "⟨q_doctor⟩" and "⟨qw_see⟩" beside the message's "⟨doctor⟩" and "see": the classifier can
+    then give the words of the question more weight than those of the story before it. Written
+    as concept tokens so that the character n-grams skip them (nlu/featurizer.py).
+    """
+    words = sorted(set(re.findall(r"\w\w+", normalise(question))))
+    return [concept_token(f"q_{c}") for c in sorted(set(concepts))] + [concept_token(f"qw_{w}") for w in words]

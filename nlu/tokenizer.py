@@ -5,6 +5,9 @@ message mentions, a token "⟨concept⟩" is added. The featurizers then see the
 "doctor", "طبيب", "دکتر", "врач" and "dhakhtar": what one language's examples teach about
 a concept, every language gets. With `concept_pairs` (config.yml), every two concepts of a
 message also give a token ("⟨apply_x_withdraw⟩"), so the model can learn what they mean together.
+With `question_tokens`, a message of several clauses ("my wife is sick and we have no papers, can
+she see a doctor?") also gets its question's concepts and words as tokens of their own
+("⟨q_doctor⟩", "⟨qw_see⟩"), so that the story's words count less than the question's.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.lexicon import default_lexicon, lexicon_fingerprint, tokens_for
+from nlu.lexicon import default_lexicon, lexicon_fingerprint, question_part, question_tokens, tokens_for
 from nlu.normalise import normalise
 
 
@@ -29,7 +32,14 @@ class ConceptTokenizer(WhitespaceTokenizer):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # concept_pairs: also a token for every two concepts a message mentions (nlu/lexicon.py).
-        return {**WhitespaceTokenizer.get_default_config(), "concepts": True, "concept_pairs": False}
+        # question_tokens: also tokens for the concepts and words of the question part of a
+        # message of several clauses (nlu/lexicon.py, question_part).
+        return {
+            **WhitespaceTokenizer.get_default_config(),
+            "concepts": True,
+            "concept_pairs": False,
+            "question_tokens": False,
+        }
 
     @classmethod
     def create(
@@ -55,6 +65,12 @@ class ConceptTokenizer(WhitespaceTokenizer):
             token.text = token.lemma = normalise(token.text)
         if self._config.get("concepts", True):
             end = len(message.get(attribute) or "")
-            concepts = default_lexicon().concepts_in(message.get(attribute))
-            tokens += [Token(name, end, end) for name in tokens_for(concepts, self._config.get("concept_pairs", False))]
+            text = message.get(attribute) or ""
+            concepts = default_lexicon().concepts_in(text)
+            names = tokens_for(concepts, self._config.get("concept_pairs", False))
+            if self._config.get("question_tokens", False):
+                question = question_part(text)
+                if question is not None:
+                    names += question_tokens(question, default_lexicon().concepts_in(question))
+            tokens += [Token(name, end, end) for name in names]
         return tokens

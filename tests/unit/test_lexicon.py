@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.lexicon import Lexicon, default_lexicon, tokens_for
+from nlu.lexicon import Lexicon, default_lexicon, question_part, question_tokens, tokens_for
 from nlu.normalise import normalise
 
 
@@ -57,4 +57,32 @@ def test_concept_tokens_and_pairs_are_in_a_stable_order() -> None:
         "⟨apply_x_flight⟩",
         "⟨apply_x_withdraw⟩",
         "⟨flight_x_withdraw⟩",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("my wife is sick and we have no papers, can she see a doctor?", "can she see a doctor?"),
+        ("Can I see a doctor? My wife is sick.", "Can I see a doctor?"),  # the clause with "?"
+        ("زوجتي مريضة، هل يمكنها رؤية طبيب؟", "هل يمكنها رؤية طبيب؟"),  # Arabic comma and "؟"
+        ("ሰበይተይ ሓሚማ። ሓኪም ክትርኢ ትኽእል ድያ፧", "ሓኪም ክትርኢ ትኽእል ድያ፧"),  # Ethiopic full stop, "፧"
+        ("I signed. now i want to stay", "now i want to stay"),  # no question mark: the last clause
+        ("doctor?", None),  # one clause: no question part of its own
+        ("can i see a doctor without papers", None),
+        ("...?!", None),
+    ],
+)
+def test_the_question_part_of_a_message(text: str, question: str | None) -> None:
+    assert question_part(text) == question
+
+
+def test_question_tokens_mark_the_question_concepts_and_words() -> None:
+    assert question_tokens("Can she see a Doctor?", ["doctor", "can_i"]) == [
+        "⟨q_can_i⟩",
+        "⟨q_doctor⟩",
+        "⟨qw_can⟩",
+        "⟨qw_doctor⟩",
+        "⟨qw_see⟩",
+        "⟨qw_she⟩",
     ]
