@@ -118,9 +118,10 @@ def tokens_for(concepts: Iterable[str], pairs: bool = False) -> list[str]:
     return tokens
 
 
-# Where a clause ends: sentence and clause punctuation of the 12 languages' scripts (Arabic
+# What ends a clause: sentence and clause punctuation of the 12 languages' scripts (Arabic
 # comma, semicolon and question mark; Ethiopic full stop, comma, semicolon, question mark).
-_CLAUSE_END = re.compile(r"(?<=[.!?؟,،;؛:\n።፣፤፧])")
+_CLAUSE_PUNCTUATION = ".!?؟,،;؛:\n።፣፤፧"
+_CLAUSE_END = re.compile(f"(?<=[{re.escape(_CLAUSE_PUNCTUATION)}])")
 _QUESTION_MARKS = ("?", "؟", "፧")
 
 
@@ -131,7 +132,7 @@ def question_part(text: str) -> str | None:
     see a doctor?"); the story's words belong to other topics. The question is the last clause
     ending in a question mark, else the last clause.
     """
-    clauses = [c.strip() for c in _CLAUSE_END.split(text) if c.strip(" .!?؟,،;؛:\n።፣፤፧")]
+    clauses = [c.strip() for c in _CLAUSE_END.split(text) if c.strip(" " + _CLAUSE_PUNCTUATION)]
     if len(clauses) < 2:
         return None
     asked = [c for c in clauses if c.endswith(_QUESTION_MARKS)]

@@ -64,8 +64,8 @@ class ConceptTokenizer(WhitespaceTokenizer):
             # Featurizers read the lemma (which Token sets to the original text) by default.
             token.text = token.lemma = normalise(token.text)
         if self._config.get("concepts", True):
-            end = len(message.get(attribute) or "")
             text = message.get(attribute) or ""
+            end = len(text)
             concepts = default_lexicon().concepts_in(text)
             names = tokens_for(concepts, self._config.get("concept_pairs", False))
             if self._config.get("question_tokens", False):
