@@ -62,7 +62,7 @@ rasa-validate: $(STAMP)
 	$(RASA_QUIET) $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
 rasa-stories: model
-	$(RASA_QUIET) $(RASA) test core --model "$$($(PY) scripts/model.py)" --stories tests/test_stories.yml \
+	$(RASA_QUIET) $(RASA) test core --model "$$($(PY) scripts/model.py)" --stories tests/test_stories.yml --e2e \
 		--fail-on-prediction-errors --out results/stories
 
 unit: catalogs
