@@ -4,6 +4,8 @@
 settings of `nlu.classifier.SvmNetworkClassifier` (config.yml) with the served ones, on the
 same folds as `make nlu-audit` (all data, per language and intent, fixed). Settings are chosen
 here, not on the held-out split of `make nlu-report`, so that the report stays a test.
+`--tokenizer question_tokens=false` does the same for a setting of the tokenizer (the first
+component of config.yml), computing the features once for each.
 
 Unlike `make nlu-audit`, the tokenizer and featurizers of config.yml run once, on all data
 (their vocabulary then includes the held-out fold's words, which the classifier gives no
@@ -46,8 +48,11 @@ def pipeline_config() -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return pipeline[:at], {k: v for k, v in pipeline[at].items() if k != "name"}
 
 
-def count_blocks(rows: list[Row]) -> dict[str, sp.csr_matrix]:
-    """Each featurizer's sentence counts for every row, by featurizer alias, rows in order."""
+def count_blocks(rows: list[Row], tokenizer: dict[str, Any] | None = None) -> dict[str, sp.csr_matrix]:
+    """Each featurizer's sentence counts for every row, by featurizer alias, rows in order.
+
+    ``tokenizer``: settings for the first component instead of config.yml's.
+    """
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.recipes.default_recipe import DefaultV1Recipe
     from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -60,7 +65,9 @@ def count_blocks(rows: list[Row]) -> dict[str, sp.csr_matrix]:
     # TrainingData drops repeated (text, intent) pairs but keeps the same Message objects, so the
     # featurizers learn from the tokens set on `messages`, and every row gets its features.
     data = TrainingData(messages)
-    for i, step in enumerate(pipeline_config()[0]):
+    steps = pipeline_config()[0]
+    steps[0] = {**steps[0], **(tokenizer or {})}
+    for i, step in enumerate(steps):
         # Resolved by name as `rasa train` does (built-in names and module paths).
         registered = DefaultV1Recipe._from_registry(step["name"])
         kind = registered.clazz
@@ -96,10 +103,15 @@ def main() -> int:
         "--set", action="append", default=[], metavar="KEY=VALUE",
         help="a classifier setting instead of config.yml's (YAML value); repeat for more",
     )  # fmt: skip
+    parser.add_argument(
+        "--tokenizer", action="append", default=[], metavar="KEY=VALUE",
+        help="a tokenizer setting instead of config.yml's (YAML value); repeat for more",
+    )  # fmt: skip
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     served = pipeline_config()[1]
-    changes = {key: yaml.safe_load(value) for key, _, value in (s.partition("=") for s in args.set)}
+    changes = _settings(args.set)
+    tokenizer = _settings(args.tokenizer)
     unknown = sorted(set(changes) - set(SvmNetworkClassifier.get_default_config()))
     if unknown:
         parser.error(f"not a classifier setting: {', '.join(unknown)}")
@@ -109,19 +121,27 @@ def main() -> int:
     fold_of = np.array([i for i, part in enumerate(parts) for _ in part])
     labels = np.array([intent for _, intent, _ in rows])
     languages = np.array([language for language, _, _ in rows])
-    started = time.monotonic()
-    blocks = count_blocks(rows)
-    print(f"features of {len(rows)} examples in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    for name, settings in [("config.yml", served), (" ".join(args.set), {**served, **changes})]:
-        if name != "config.yml" and not changes:
-            break
+    trials = [("config.yml", None, served)]
+    if changes or tokenizer:
+        trials.append((" ".join(args.tokenizer + args.set), tokenizer or None, {**served, **changes}))
+    features: dict[str, dict[str, sp.csr_matrix]] = {}
+    for name, tokenizer_settings, settings in trials:
+        key = repr(tokenizer_settings)
+        if key not in features:
+            started = time.monotonic()
+            features[key] = count_blocks(rows, tokenizer_settings)
+            print(f"features of {len(rows)} examples in {time.monotonic() - started:.0f} s", file=sys.stderr)
         started = time.monotonic()
-        right = cross_validate(blocks, labels, fold_of, settings) == labels
+        right = cross_validate(features[key], labels, fold_of, settings) == labels
         per_fold = " ".join(f"{100 * right[fold_of == f].mean():.2f}" for f in range(len(parts)))
         weakest = min(sorted(set(languages)), key=lambda lang: right[languages == lang].mean())
         print(f"{name}: {100 * right.mean():.2f}% (folds {per_fold}; lowest {weakest} "
               f"{100 * right[languages == weakest].mean():.1f}%; {time.monotonic() - started:.0f} s)")  # fmt: skip
     return 0
+
+
+def _settings(pairs: list[str]) -> dict[str, Any]:
+    return {key: yaml.safe_load(value) for key, _, value in (p.partition("=") for p in pairs)}
 
 
 if __name__ == "__main__":
