@@ -94,6 +94,7 @@ nlu-audit: $(STAMP)
 	$(PY) scripts/nlu_audit.py $(ARGS)
 
 # `make nlu-cv ARGS="--set network_weight=0.6"`: a classifier setting against config.yml's, on the
-# audit's five folds (~5 min a setting), for choosing settings without touching the report's test.
+# audit's five folds (~5 min a setting), for choosing settings without touching the report's test;
+# `--tokenizer question_tokens=false` the same for a setting of the tokenizer.
 nlu-cv: $(STAMP)
 	$(PY) scripts/nlu_cv.py $(ARGS)
