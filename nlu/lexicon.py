@@ -120,8 +120,13 @@ def tokens_for(concepts: Iterable[str], pairs: bool = False) -> list[str]:
 
 # What ends a clause: sentence and clause punctuation of the 12 languages' scripts (Arabic
 # comma, semicolon and question mark; Ethiopic full stop, comma, semicolon, question mark).
-_CLAUSE_PUNCTUATION = ".!?؟,،;؛:\n።፣፤፧"
-_CLAUSE_END = re.compile(f"(?<=[{re.escape(_CLAUSE_PUNCTUATION)}])")
+# A Latin full stop, comma, colon or semicolon directly followed by a letter or digit is inside
+# a word ("2.000 euro", "iom.int", "10:30"), not at the end of a clause.
+_INSIDE_WORDS = ".,;:"
+_CLAUSE_PUNCTUATION = _INSIDE_WORDS + "!?؟،؛\n።፣፤፧"
+_CLAUSE_END = re.compile(
+    f"(?<=[{re.escape(_CLAUSE_PUNCTUATION[len(_INSIDE_WORDS) :])}])|(?<=[{re.escape(_INSIDE_WORDS)}])(?!\\w)"
+)
 _QUESTION_MARKS = ("?", "؟", "፧")
 
 

@@ -71,6 +71,10 @@ def test_concept_tokens_and_pairs_are_in_a_stable_order() -> None:
         ("doctor?", None),  # one clause: no question part of its own
         ("can i see a doctor without papers", None),
         ("...?!", None),
+        # Inside a number, an address or a time, a full stop, comma or colon ends no clause.
+        ("how much is 2.000 euro for the ticket", None),
+        ("I wrote to iomthehague@iom.int, will they answer?", "will they answer?"),
+        ("they said come at 10:30. where is the office?", "where is the office?"),
     ],
 )
 def test_the_question_part_of_a_message(text: str, question: str | None) -> None:
