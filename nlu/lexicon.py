@@ -123,10 +123,9 @@ def tokens_for(concepts: Iterable[str], pairs: bool = False) -> list[str]:
 # A Latin full stop, comma, colon or semicolon directly followed by a letter or digit is inside
 # a word ("2.000 euro", "iom.int", "10:30"), not at the end of a clause.
 _INSIDE_WORDS = ".,;:"
-_CLAUSE_PUNCTUATION = _INSIDE_WORDS + "!?؟،؛\n።፣፤፧"
-_CLAUSE_END = re.compile(
-    f"(?<=[{re.escape(_CLAUSE_PUNCTUATION[len(_INSIDE_WORDS) :])}])|(?<=[{re.escape(_INSIDE_WORDS)}])(?!\\w)"
-)
+_ALWAYS_ENDS = "!?؟،؛\n።፣፤፧"
+_CLAUSE_PUNCTUATION = _INSIDE_WORDS + _ALWAYS_ENDS
+_CLAUSE_END = re.compile(f"(?<=[{re.escape(_ALWAYS_ENDS)}])|(?<=[{re.escape(_INSIDE_WORDS)}])(?!\\w)")
 _QUESTION_MARKS = ("?", "؟", "፧")
 
 
