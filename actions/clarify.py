@@ -5,6 +5,11 @@ Again unsure right after: offer a counsellor first (a person understands what a 
 and still the likeliest topics of this message: it is often a new question, sometimes in
 another language, and a person who only gets "talk to a counsellor" may not want one.
 With no likely topic at all: ask to rephrase the first time, offer a counsellor the next.
+
+Right after an answer, an unclear message is often a follow-up that names no topic ("and how
+much does it cost?"): the answered topic is offered first, as "more on" it (``follow_up``). A
+message read as out of scope right after an answer is asked back the same way
+(action_out_of_scope): such follow-ups look out of scope to a model that reads one message.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import payloads
-from actions.context import consecutive_fallbacks
+from actions.context import consecutive_fallbacks, previous_topic
 from bot.topics import MIN_CHOICE_CONFIDENCE, SHORT_REPLY_INTENTS, TOPIC_KEYS
 
 MAX_CHOICES = 3
@@ -43,6 +48,16 @@ def likely_topics(ranking: list[dict[str, Any]]) -> list[str]:
     return candidates[:MAX_CHOICES]
 
 
+def clarify_payload(topics: list[str], follow_up: str | None, *, again: bool = False) -> dict[str, Any]:
+    """The question back: likely topics, and the topic just answered when this may follow it up."""
+    message: dict[str, Any] = {"type": "clarify", "topics": [t for t in topics if t != follow_up]}
+    if follow_up:
+        message["follow_up"] = follow_up
+    if again:
+        message["again"] = True
+    return message
+
+
 class ActionClarify(Action):
     def name(self) -> str:
         return "action_clarify"
@@ -52,13 +67,28 @@ class ActionClarify(Action):
     ) -> list[dict[str, Any]]:
         again = consecutive_fallbacks(tracker) >= 2
         topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
-        if topics:
-            message: dict[str, Any] = {"type": "clarify", "topics": topics}
-            if again:
-                message["again"] = True
-            dispatcher.utter_message(json_message=message)
+        follow_up = previous_topic(tracker)
+        if topics or follow_up:
+            dispatcher.utter_message(json_message=clarify_payload(topics, follow_up, again=again))
             return []
         counsellor = payloads.button("button.counsellor", intent="counsellor_request")
         key = "clarify.offer_counsellor" if again else "clarify.rephrase"
         dispatcher.utter_message(json_message=payloads.text(key, buttons=[counsellor], menu=True))
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Out of scope: what the bot can help with; right after an answer, first a question back."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        follow_up = previous_topic(tracker)
+        if follow_up:
+            dispatcher.utter_message(json_message=clarify_payload([], follow_up))
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -28,6 +28,25 @@ def topics_asked(tracker: Tracker, limit: int = 5) -> list[str]:
     return seen
 
 
+def previous_topic(tracker: Tracker) -> str | None:
+    """The topic the user's message before the latest one was answered with, in this session.
+
+    A short question right after an answer ("and how much does it cost?", "what about my
+    children?") names no topic of its own: it is most likely about the one just answered.
+    """
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return None
+        if event.get("event") != "user":
+            continue
+        users += 1
+        if users == 2:
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            return intent if intent in TOPIC_KEYS and intent != "counsellor_request" else None
+    return None
+
+
 def consecutive_fallbacks(tracker: Tracker) -> int:
     """How many of the latest user messages in a row the NLU was unsure about."""
     count = 0

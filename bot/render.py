@@ -29,6 +29,7 @@ NOT_UNDERSTOOD_KEYS = frozenset(
         "clarify.again",
         "clarify.rephrase",
         "clarify.offer_counsellor",
+        "clarify.follow_up",
         "out_of_scope",
         "media.voice",
         "media.other",
@@ -52,9 +53,9 @@ class ReplyRenderer:
         """Placeholders every text may use besides the facts (settings known at run time)."""
         return {"retention_days": self.retention_days}
 
-    def button(self, key: str, language: str, data: str) -> Button:
+    def button(self, key: str, language: str, data: str, /, **params: object) -> Button:
         # Button labels are plain text in Telegram, not HTML: no tags, no entities.
-        return Button(_plain(self.t(key, language)), data)
+        return Button(_plain(self.t(key, language, **params)), data)
 
     def reply(self, text: str, language: str, buttons: Iterable[Iterable[Button]] = ()) -> Reply:
         rows = tuple(tuple(row) for row in buttons if row)
@@ -162,17 +163,35 @@ class ReplyRenderer:
             self._with_emergency_line(key, self.t(key, language, **safe_params), language), language, rows
         )
 
-    def clarify(self, topics: list[str], language: str, *, again: bool = False) -> Reply:
-        """The likeliest topics as buttons; asked again right after, the counsellor comes first."""
-        rows = [[self.button(f"{t}.title", language, callbacks.intent(t))] for t in topics if t in self.catalog.topics]
+    def clarify(self, topics: list[str], language: str, *, again: bool = False, follow_up: str | None = None) -> Reply:
+        """The likeliest topics as buttons; asked again right after, the counsellor comes first.
+
+        ``follow_up``: the topic just answered, offered first as "more on" it (its details, not
+        the answer the user has just read); with no other topic, the question is whether the
+        message is about it, and what the bot can help with.
+        """
+        known = [t for t in topics if t in self.catalog.topics]
+        rows = [[self.button(f"{t}.title", language, callbacks.intent(t))] for t in known]
+        on_top = 1 if known[:1] == ["emergency"] else 0  # a possible emergency always stays first
+        follow = self.catalog.topics.get(follow_up) if follow_up else None
+        title = _plain(self.t(f"{follow_up}.title", language)) if follow is not None else ""
+        if follow is not None:
+            data = callbacks.more(follow.key) if follow.has_more else callbacks.intent(follow.key)
+            rows.insert(on_top, [self.button("button.more_on", language, data, topic=title)])
         counsellor = [self.button("button.counsellor", language, callbacks.intent("counsellor_request"))]
-        if again:  # after a possible emergency, which always stays on top
-            rows.insert(1 if topics[:1] == ["emergency"] else 0, counsellor)
+        if again:
+            rows.insert(on_top, counsellor)
         else:
             rows.append(counsellor)
-        rows.append([self.button("clarify.none", language, callbacks.menu())])
-        key = "clarify.again" if again else "clarify.prompt"
-        return self.reply(self._with_emergency_line(key, self.t(key, language), language), language, rows)
+        if known or follow is None:
+            rows.append([self.button("clarify.none", language, callbacks.menu())])
+            key = "clarify.again" if again else "clarify.prompt"
+            text = self.t(key, language)
+        else:
+            rows.append([self.button("button.menu", language, callbacks.menu())])
+            key = "clarify.follow_up"
+            text = self.t(key, language, topic=_escape(title))
+        return self.reply(self._with_emergency_line(key, text, language), language, rows)
 
     def _with_emergency_line(self, key: str, text: str, language: str) -> str:
         if key not in NOT_UNDERSTOOD_KEYS:
@@ -222,7 +241,12 @@ class ReplyRenderer:
         if kind == "language_picker":
             return self.language_picker(language, str(custom.get("key") or "language.prompt"))
         if kind == "clarify":
-            return self.clarify([str(t) for t in custom.get("topics") or ()], language, again=bool(custom.get("again")))
+            return self.clarify(
+                [str(t) for t in custom.get("topics") or ()],
+                language,
+                again=bool(custom.get("again")),
+                follow_up=str(custom["follow_up"]) if custom.get("follow_up") else None,
+            )
         raise ContentError(f"unknown payload type {kind!r}")
 
     def _button_from_payload(self, spec: Mapping[str, str], language: str) -> Button | None:

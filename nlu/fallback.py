@@ -5,6 +5,10 @@ data. A longer message that the classifier still puts in one of them (a worried 
 the only word it knows is "no") is outside what the model learned: the bot asks back with the
 likeliest topics instead of answering "OK".
 
+Nor is a question: no "yes", "no", "thanks" or "bye" of the training data ends in a question
+mark, so "what if they say no?" read as "no" is asked back too (three words or more: "ok?" and
+"no?" stay replies).
+
 And a message none of whose words the classifier saw in training (nlu/classifier.py marks it) is
 asked back too: the classifier's guess rests on character n-grams alone.
 
@@ -27,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.topics import MIN_CHOICE_CONFIDENCE, SHORT_REPLY_INTENTS
 from nlu.classifier import NO_KNOWN_WORD
+from nlu.lexicon import QUESTION_MARKS
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -37,6 +42,8 @@ class GuardedFallbackClassifier(FallbackClassifier):
             **FallbackClassifier.get_default_config(),
             "short_reply_intents": list(SHORT_REPLY_INTENTS),
             "short_reply_max_words": 6,
+            "reply_intents_never_asked": ["affirm", "deny", "thanks", "goodbye"],  # "how are you?" greets
+            "question_min_words": 3,
             "ask_back_without_known_words": True,
             "danger_intent": "emergency",
             "danger_min_confidence": MIN_CHOICE_CONFIDENCE,
@@ -50,7 +57,10 @@ class GuardedFallbackClassifier(FallbackClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if self._maybe_danger(message, intent):
             return True
-        words = len(str(message.get(TEXT) or "").split())
+        text = str(message.get(TEXT) or "").strip()
+        words = len(text.split())
+        if intent in self.component_config["reply_intents_never_asked"] and text.endswith(QUESTION_MARKS):
+            return words >= self.component_config["question_min_words"]
         return (
             intent in self.component_config["short_reply_intents"]
             and words > self.component_config["short_reply_max_words"]

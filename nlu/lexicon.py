@@ -126,7 +126,7 @@ _INSIDE_WORDS = ".,;:"
 _ALWAYS_ENDS = "!?؟،؛\n።፣፤፧"
 _CLAUSE_PUNCTUATION = _INSIDE_WORDS + _ALWAYS_ENDS
 _CLAUSE_END = re.compile(f"(?<=[{re.escape(_ALWAYS_ENDS)}])|(?<=[{re.escape(_INSIDE_WORDS)}])(?!\\w)")
-_QUESTION_MARKS = ("?", "؟", "፧")
+QUESTION_MARKS = ("?", "؟", "፧")
 
 
 def question_part(text: str) -> str | None:
@@ -139,7 +139,7 @@ def question_part(text: str) -> str | None:
     clauses = [c.strip() for c in _CLAUSE_END.split(text) if c.strip(" " + _CLAUSE_PUNCTUATION)]
     if len(clauses) < 2:
         return None
-    asked = [c for c in clauses if c.endswith(_QUESTION_MARKS)]
+    asked = [c for c in clauses if c.endswith(QUESTION_MARKS)]
     return (asked or clauses)[-1]
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarify import ActionClarify, likely_topics
-from actions.context import consecutive_fallbacks, language_of, topics_asked
+from actions.clarify import ActionClarify, ActionOutOfScope, likely_topics
+from actions.context import consecutive_fallbacks, language_of, previous_topic, topics_asked
 from actions.handoff import ActionRequestCounsellor
 from bot.handoff.requests import HandoffRequests
 from bot.state.keys import Keys
@@ -133,6 +133,40 @@ async def test_clarify_twice_in_a_row_still_offers_the_topics_of_the_new_message
     }
 
 
+async def test_unclear_right_after_an_answer_offers_more_on_that_topic_first() -> None:
+    # "and how much does it cost?" after the healthcare answer names no topic of its own.
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": "about_service", "confidence": 0.5},
+        {"name": "healthcare_access", "confidence": 0.2},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    events = [user_event("healthcare_access"), user_event("nlu_fallback")]
+    dispatcher = CollectingDispatcher()
+    await ActionClarify().run(dispatcher, tracker(events, latest={"intent_ranking": ranking}), {})
+    assert dispatcher.messages[0]["custom"] == {
+        "type": "clarify",
+        "topics": ["about_service"],  # the answered topic is not offered twice
+        "follow_up": "healthcare_access",
+    }
+    # No likely topic at all: still asked back about the answered topic, not "say it again".
+    dispatcher = CollectingDispatcher()
+    await ActionClarify().run(dispatcher, tracker(events, latest={"intent_ranking": ranking[:1]}), {})
+    assert dispatcher.messages[0]["custom"] == {"type": "clarify", "topics": [], "follow_up": "healthcare_access"}
+
+
+async def test_out_of_scope_right_after_an_answer_is_asked_back() -> None:
+    dispatcher = CollectingDispatcher()
+    events = [user_event("return_options"), user_event("out_of_scope")]
+    await ActionOutOfScope().run(dispatcher, tracker(events), {})
+    assert dispatcher.messages[0]["custom"] == {"type": "clarify", "topics": [], "follow_up": "return_options"}
+    # Otherwise (first message, after a greeting, in a new session): what the bot can help with.
+    for before in ([], [user_event("greet")], [user_event("return_options"), {"event": "session_started"}]):
+        dispatcher = CollectingDispatcher()
+        await ActionOutOfScope().run(dispatcher, tracker([*before, user_event("out_of_scope")]), {})
+        assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
 async def test_clarify_without_candidates_asks_to_rephrase() -> None:
     dispatcher = CollectingDispatcher()
     latest = {
@@ -156,6 +190,10 @@ def test_context_helpers() -> None:
     )
     assert consecutive_fallbacks(t) == 2
     assert topics_asked(t) == []
+    assert previous_topic(t) is None
+    assert previous_topic(tracker([user_event("work_income"), user_event("nlu_fallback")])) == "work_income"
+    assert previous_topic(tracker([user_event("work_income"), user_event("greet"), user_event("nlu_fallback")])) is None
+    assert previous_topic(tracker([user_event("counsellor_request"), user_event("out_of_scope")])) is None
     assert language_of(tracker([], latest={"metadata": {"language": "fa-AF"}})) == "fa"
     assert language_of(tracker([], latest={"metadata": {"language": "xx"}})) == "en"
     assert likely_topics([]) == []

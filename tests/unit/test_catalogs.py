@@ -205,3 +205,27 @@ def test_asked_back_again_the_counsellor_comes_first_but_never_before_an_emergen
     assert order[2] == ["i:emergency", "i:counsellor_request", "i:healthcare_access", "m"]
     assert again.text.startswith(catalog.render("clarify.again", "tr").text)
     assert again.text.rstrip().endswith(catalog.render("safety.emergency_line", "tr").text)
+
+
+def test_a_possible_follow_up_offers_more_on_the_topic_just_answered(catalog: ContentCatalog) -> None:
+    from bot.render import ReplyRenderer
+
+    renderer = ReplyRenderer(catalog, retention_days=30)
+    assert catalog.topics["healthcare_access"].has_more
+    # Unclear, with likely topics of its own: "more on" the answered topic first, then those.
+    unclear = renderer.clarify(["work_income"], "tr", follow_up="healthcare_access")
+    assert [b.data for row in unclear.buttons for b in row] == [
+        "more:healthcare_access", "i:work_income", "i:counsellor_request", "m",
+    ]  # fmt: skip
+    title = catalog.render("healthcare_access.title", "tr").text
+    assert unclear.buttons[0][0].label == catalog.render("button.more_on", "tr", topic=title).text
+    assert title in unclear.buttons[0][0].label
+    assert unclear.text.startswith(catalog.render("clarify.prompt", "tr").text)
+    # Nothing else likely (or read as out of scope): is it about that topic, and what the bot does.
+    alone = renderer.clarify([], "ar", follow_up="healthcare_access")
+    assert [b.data for row in alone.buttons for b in row] == ["more:healthcare_access", "i:counsellor_request", "m"]
+    assert catalog.render("healthcare_access.title", "ar").text in alone.text
+    assert alone.text.rstrip().endswith(catalog.render("safety.emergency_line", "ar").text)
+    # A possible emergency stays on top.
+    danger = renderer.clarify(["emergency"], "en", follow_up="healthcare_access")
+    assert [b.data for row in danger.buttons for b in row][:2] == ["i:emergency", "more:healthcare_access"]

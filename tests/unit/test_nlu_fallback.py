@@ -31,6 +31,17 @@ def test_short_replies_and_long_topic_questions_are_left_alone() -> None:
         assert message.get("intent")["name"] == intent
 
 
+def test_a_question_taken_for_yes_no_thanks_or_bye_is_asked_back() -> None:
+    # No "yes", "no", "thanks" or "bye" of the training data ends in a question mark.
+    asked = [classified(t, i, 0.9) for t, i in [("what if they say no?", "deny"), ("ደሓን ዶ ክኸውን እየ፧", "affirm")]]
+    for message in fallback().process(asked):
+        assert message.get("intent")["name"] == "nlu_fallback"
+    replies = [classified("no?", "deny", 0.9), classified("ok thanks?", "thanks", 0.9)]
+    replies.append(classified("salam, how are you?", "greet", 0.9))  # greetings ask how one is
+    for message, intent in zip(fallback().process(replies), ["deny", "thanks", "greet"], strict=True):
+        assert message.get("intent")["name"] == intent
+
+
 def test_low_confidence_still_falls_back() -> None:
     (message,) = fallback().process([classified("doctor", "healthcare_access", 0.3)])
     assert message.get("intent")["name"] == "nlu_fallback"
