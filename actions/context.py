@@ -28,22 +28,30 @@ def topics_asked(tracker: Tracker, limit: int = 5) -> list[str]:
     return seen
 
 
-def previous_topic(tracker: Tracker) -> str | None:
-    """The topic the user's message before the latest one was answered with, in this session.
+UNCLEAR_INTENTS = ("nlu_fallback", "out_of_scope")
+
+
+def previous_topic(tracker: Tracker, *, skip_unclear: int = 2) -> str | None:
+    """The topic answered before the latest message, in this session, if nothing came between.
 
     A short question right after an answer ("and how much does it cost?", "what about my
-    children?") names no topic of its own: it is most likely about the one just answered.
+    children?") names no topic of its own: it is most likely about the one just answered. Up to
+    ``skip_unclear`` unclear messages in between are follow-ups too ("how much?", then "where?").
     """
-    users = 0
+    seen_latest = False
     for event in reversed(tracker.events):
         if event.get("event") == "session_started":
             return None
         if event.get("event") != "user":
             continue
-        users += 1
-        if users == 2:
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            return intent if intent in TOPIC_KEYS and intent != "counsellor_request" else None
+        if not seen_latest:
+            seen_latest = True
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent in UNCLEAR_INTENTS and skip_unclear > 0:
+            skip_unclear -= 1
+            continue
+        return intent if intent in TOPIC_KEYS and intent != "counsellor_request" else None
     return None
 
 

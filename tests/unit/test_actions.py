@@ -194,6 +194,10 @@ def test_context_helpers() -> None:
     assert previous_topic(tracker([user_event("work_income"), user_event("nlu_fallback")])) == "work_income"
     assert previous_topic(tracker([user_event("work_income"), user_event("greet"), user_event("nlu_fallback")])) is None
     assert previous_topic(tracker([user_event("counsellor_request"), user_event("out_of_scope")])) is None
+    # A chain of follow-ups ("how much?", then "where?") still follows the answer before them.
+    chain = [user_event("work_income"), user_event("out_of_scope"), user_event("nlu_fallback")]
+    assert previous_topic(tracker([*chain, user_event("nlu_fallback")])) == "work_income"
+    assert previous_topic(tracker([*chain, user_event("nlu_fallback"), user_event("nlu_fallback")])) is None
     assert language_of(tracker([], latest={"metadata": {"language": "fa-AF"}})) == "fa"
     assert language_of(tracker([], latest={"metadata": {"language": "xx"}})) == "en"
     assert likely_topics([]) == []
