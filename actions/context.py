@@ -32,11 +32,12 @@ UNCLEAR_INTENTS = ("nlu_fallback", "out_of_scope")
 
 
 def previous_topic(tracker: Tracker, *, skip_unclear: int = 2) -> str | None:
-    """The topic answered before the latest message, in this session, if nothing came between.
+    """The topic answered before the latest message in this session, or None.
 
     A short question right after an answer ("and how much does it cost?", "what about my
     children?") names no topic of its own: it is most likely about the one just answered. Up to
-    ``skip_unclear`` unclear messages in between are follow-ups too ("how much?", then "where?").
+    ``skip_unclear`` unclear messages in between are follow-ups too ("how much?", then "where?");
+    anything else in between (a greeting, another question) and it is None.
     """
     seen_latest = False
     for event in reversed(tracker.events):
