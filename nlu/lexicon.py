@@ -27,8 +27,9 @@ from nlu.normalise import normalise
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 CONCEPTS_FILE = Path(__file__).resolve().parent / "concepts.yml"
 WHOLE_WORD = "$"  # a form ending in it matches only as a whole word
-# One- or two-letter clitics written onto a word in Arabic script (and, with, to, the, Persian
-# verb prefixes...): a form of four letters or more in that script also matches after one.
+# Clitics of one to three letters written onto a word in Arabic script ("and", "with", "to",
+# "the", Persian verb prefixes...): a form of four letters or more in that script also matches
+# after one.
 _ARABIC_CLITICS = ("و", "ف", "ب", "ل", "ک", "ال", "وال", "بال", "فال", "لل", "کال", "ول", "وب", "می", "نمی", "به", "بی", "د", "پ", "ت")  # fmt: skip
 _WORD_CHAR = re.compile(r"\w")
 _END = ""  # key of a trie node's list of the forms that end there
@@ -86,10 +87,10 @@ class Lexicon:
         return [concept for concept in self._order if concept in found]
 
     def _read(self, text: str, start: int, found: set[str], *, after_clitic: bool) -> None:
-        node: dict[str, Any] | None = self._trie
+        node = self._trie
         for end in range(start, len(text)):
-            node = node.get(text[end]) if node is not None else None
-            if node is None:
+            node = node.get(text[end], {})
+            if not node:
                 return
             for form in node.get(_END, ()):
                 if after_clitic and not form.after_clitic:
