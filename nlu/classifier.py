@@ -54,6 +54,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from nlu.fingerprint import PackageFingerprint
 from nlu.network import FeatureBagNetwork
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ BLEND_TEMPERATURES = np.round(np.geomspace(0.25, 4.0, 41), 4)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SvmNetworkClassifier(IntentClassifier, GraphComponent):
+class SvmNetworkClassifier(PackageFingerprint, IntentClassifier, GraphComponent):
     @classmethod
     def required_components(cls) -> list[type]:
         return [Featurizer]

@@ -31,11 +31,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.topics import MIN_CHOICE_CONFIDENCE, SHORT_REPLY_INTENTS
 from nlu.classifier import NO_KNOWN_WORD
+from nlu.fingerprint import PackageFingerprint
 from nlu.lexicon import QUESTION_MARKS
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class GuardedFallbackClassifier(FallbackClassifier):
+class GuardedFallbackClassifier(PackageFingerprint, FallbackClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {

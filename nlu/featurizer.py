@@ -13,10 +13,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu.fingerprint import PackageFingerprint
 from nlu.lexicon import is_concept_token
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class SurfaceCountVectorsFeaturizer(CountVectorsFeaturizer):
+class SurfaceCountVectorsFeaturizer(PackageFingerprint, CountVectorsFeaturizer):
     def _get_message_tokens_by_attribute(self, message: Message, attribute: str) -> list[str]:
         return [t for t in super()._get_message_tokens_by_attribute(message, attribute) if not is_concept_token(t)]

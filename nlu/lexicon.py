@@ -11,7 +11,6 @@ All languages' forms are merged: a message need not be in a known language to ma
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,13 +109,6 @@ class _Form:
 def _name(key: object) -> str:
     # YAML 1.1 reads the keys `yes` and `no` as booleans.
     return {True: "yes", False: "no"}.get(key, str(key)) if isinstance(key, bool) else str(key)
-
-
-def lexicon_fingerprint(directory: Path = LEXICON_DIR) -> str:
-    digest = hashlib.sha256(CONCEPTS_FILE.read_bytes())
-    for path in sorted(directory.glob("*.yml")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 @cache

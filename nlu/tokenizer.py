@@ -23,12 +23,13 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.lexicon import default_lexicon, lexicon_fingerprint, question_part, question_tokens, tokens_for
+from nlu.fingerprint import PackageFingerprint
+from nlu.lexicon import default_lexicon, question_part, question_tokens, tokens_for
 from nlu.normalise import normalise
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class ConceptTokenizer(WhitespaceTokenizer):
+class ConceptTokenizer(PackageFingerprint, WhitespaceTokenizer):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # concept_pairs: also a token for every two concepts a message mentions (nlu/lexicon.py).
@@ -50,11 +51,6 @@ class ConceptTokenizer(WhitespaceTokenizer):
         execution_context: ExecutionContext,
     ) -> ConceptTokenizer:
         return cls(config)
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        # The lexicon is data outside the training files: retrain when it changes.
-        return lexicon_fingerprint()
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = super().tokenize(message, attribute)
