@@ -56,7 +56,7 @@ preview: catalogs
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy bot actions nlu
+	$(VENV)/bin/mypy bot actions nlu dialogue
 
 rasa-validate: $(STAMP)
 	$(RASA_QUIET) $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings

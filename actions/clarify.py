@@ -20,7 +20,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import payloads
-from actions.context import consecutive_fallbacks, previous_topic
+from actions.context import asked_back_before, previous_topic
 from bot.topics import MIN_CHOICE_CONFIDENCE, SHORT_REPLY_INTENTS, TOPIC_KEYS
 
 MAX_CHOICES = 3
@@ -65,7 +65,7 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        again = consecutive_fallbacks(tracker) >= 2
+        again = asked_back_before(tracker) >= 1
         topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
         follow_up = previous_topic(tracker)
         if topics or follow_up:

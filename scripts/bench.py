@@ -43,6 +43,7 @@ from bot.gateway import User  # noqa: E402
 from bot.i18n.detect import read_nlu_examples  # noqa: E402
 from bot.state.redis import from_url  # noqa: E402
 from bot.topics import TOPIC_KEYS  # noqa: E402
+from scripts.model import INPUTS as MODEL_INPUTS  # noqa: E402
 from tests.stack import RedisServer, Stack  # noqa: E402
 
 
@@ -193,9 +194,10 @@ def train_time(model_dir: Path) -> float:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
     rasa = str(Path(sys.executable).with_name("rasa"))
     with tempfile.TemporaryDirectory() as work:
-        for name in ("config.yml", "domain", "data", "nlu"):  # nlu/: our tokenizer and lexicon
-            source = ROOT / name
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, Path(work) / name)
+        for name in MODEL_INPUTS:
+            source, target = ROOT / name, Path(work) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, target)
         started = time.perf_counter()
         subprocess.run([rasa, "train", "--fixed-model-name", "bench", "--domain", "domain", "--config", "config.yml", "--data", "data", "--out", str(model_dir)], cwd=work, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip

@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
-INPUTS = ("config.yml", "domain", "data", "nlu")  # nlu/: custom components and lexicons
+# nlu/, dialogue/: custom components; bot/topics.py: the topic keys and thresholds they read.
+INPUTS = ("config.yml", "domain", "data", "nlu", "dialogue", "bot/__init__.py", "bot/topics.py")
 
 
 def rasa_version() -> str:

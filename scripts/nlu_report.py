@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.i18n.detect import LanguageDetector  # noqa: E402
+from bot.topics import TOPIC_KEYS  # noqa: E402
 from nlu.examples import examples_in, read_examples, same_example  # noqa: E402
 
 HELD_OUT = 0.2
@@ -193,6 +194,8 @@ def main() -> int:
         "",
         *emergency_lines(test_rows, parses),
         "",
+        *follow_up_lines(test_rows, parses),
+        "",
         "Most confused pairs (held-out errors, both directions):",
         "",
         *[f"- {a} / {b}: {n}" for (a, b), n in confusions.most_common(12)],
@@ -255,6 +258,34 @@ def emergency_lines(rows: list[tuple[str, str, str]], parses: list[dict]) -> lis
         f"emergency numbers, {counts['offered']} asked back with the emergency numbers among the choices, "
         f"{counts['asked']} asked back without them, {counts['other']} answered with another topic. "
         f"Other messages answered with the emergency numbers: {false_alarms}.",
+    ]
+
+
+def follow_up_lines(rows: list[tuple[str, str, str]], parses: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """What the follow-up rule (dialogue/follow_up.py) costs: right answers it would ask back."""
+    import yaml
+
+    from dialogue.follow_up import FollowUpPolicy, names_no_topic
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    found = [p for p in config["policies"] if p["name"].endswith(FollowUpPolicy.__name__)]
+    if not found:
+        return []
+    settings = {**FollowUpPolicy.get_default_config(), **found[0]}
+    counts = {"right": [0, 0], "wrong": [0, 0]}  # held-out topic messages answered: [all, topicless]
+    for (_, gold, text), parse in zip(rows, parses, strict=True):
+        answered = parse["intent"]["name"]
+        if answered not in TOPIC_KEYS or answered in settings["never_overruled"]:
+            continue  # not answered with a topic the rule may overrule (asked back, a greeting, ...)
+        count = counts["right" if answered == gold else "wrong"]
+        count[0] += 1
+        count[1] += names_no_topic(text, answered, settings)
+    (right, right_held), (wrong, wrong_held) = counts["right"], counts["wrong"]
+    return [
+        f"Follow-ups (dialogue/follow_up.py): right after an answer on another topic, a short message that names "
+        f"no topic of its own is asked back, with the model's reading among the choices. Of the {right} held-out "
+        f"messages answered with their right topic, {right_held} ({100 * right_held / max(1, right):.1f}%) are such "
+        f"messages; of the {wrong} answered with a wrong one, {wrong_held} ({100 * wrong_held / max(1, wrong):.1f}%).",
     ]
 
 

@@ -171,3 +171,22 @@ async def test_a_misspelt_question_gets_the_answer_or_a_question_back_in_its_lan
     asked_back = plain(catalog.render("clarify.prompt", language).text) in plain(replies[0].text)
     # The right answer, or a question back that offers the right topic: never another answer.
     assert answered or (asked_back and offered), plain(replies[0].text)[:200]
+
+
+async def test_a_follow_up_read_as_another_topic_is_asked_back_about_the_answer(
+    gateway: Gateway, catalog: ContentCatalog
+) -> None:
+    # The model reads "y cuanto tarda?" (and how long does it take?) alone as a question about
+    # applying for return; after the answer on refused asylum, the policy of dialogue/follow_up.py
+    # asks back instead: more on that answer first, the model's reading beside it.
+    user = User("tg", "e2e-follow-up", None)
+    replies = await gateway.text(user, "me rechazaron el asilo, puedo volver a pedirlo?")
+    assert plain(catalog.render("residence_chances.answer", "es").text)[:40] in plain(replies[0].text)
+    replies = await gateway.text(user, "y cuanto tarda?")
+    assert replies[0].language == "es"
+    data = [b.data for row in replies[0].buttons for b in row]
+    assert data[0] in ("more:residence_chances", "i:residence_chances"), data
+    assert "i:return_apply" in data, data
+    # A follow-up that names a topic of its own is answered.
+    replies = await gateway.text(user, "y donde puedo dormir esta noche?")
+    assert plain(catalog.render("housing_shelter.answer", "es").text)[:40] in plain(replies[0].text)

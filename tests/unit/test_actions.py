@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarify, ActionOutOfScope, likely_topics
-from actions.context import consecutive_fallbacks, language_of, previous_topic, topics_asked
+from actions.context import asked_back_before, language_of, previous_topic, topics_asked
 from actions.handoff import ActionRequestCounsellor
 from bot.handoff.requests import HandoffRequests
 from bot.state.keys import Keys
@@ -20,6 +20,23 @@ def user_event(intent: str, text: str = "...") -> dict[str, Any]:
         "text": text,
         "parse_data": {"intent": {"name": intent, "confidence": 0.9}},
     }
+
+
+def reply_to(intent: str) -> str:
+    return {
+        "nlu_fallback": "action_clarify",
+        "out_of_scope": "action_out_of_scope",
+        "counsellor_request": "action_request_counsellor",
+    }.get(intent, f"utter_{intent}")
+
+
+def conversation(*intents: str) -> list[dict[str, Any]]:
+    """Rasa's events for these messages, each answered as its rule says, but the latest."""
+    events: list[dict[str, Any]] = []
+    for intent in intents[:-1]:
+        events += [user_event(intent), {"event": "action", "name": reply_to(intent)}]
+        events.append({"event": "action", "name": "action_listen"})
+    return [*events, user_event(intents[-1])] if intents else events
 
 
 def tracker(events: list[dict[str, Any]], *, latest: dict[str, Any] | None = None, sender: str = "p" * 32) -> Tracker:
@@ -41,12 +58,7 @@ def tracker(events: list[dict[str, Any]], *, latest: dict[str, Any] | None = Non
 async def test_counsellor_request_is_recorded_with_language_and_topics(fake_redis) -> None:
     requests = HandoffRequests(fake_redis, Keys("mbtest"), 3600)
     dispatcher = CollectingDispatcher()
-    events = [
-        user_event("healthcare_access"),
-        user_event("return_options"),
-        user_event("healthcare_access"),
-        user_event("counsellor_request"),
-    ]
+    events = conversation("healthcare_access", "return_options", "healthcare_access", "counsellor_request")
     result = await ActionRequestCounsellor(requests).run(dispatcher, tracker(events), {})
     assert result == []
     request = await requests.get("p" * 32)
@@ -71,7 +83,7 @@ async def test_clarify_offers_the_likeliest_topics() -> None:
     ]
     latest = {"intent": {"name": "nlu_fallback"}, "intent_ranking": ranking}
     dispatcher = CollectingDispatcher()
-    await ActionClarify().run(dispatcher, tracker([user_event("nlu_fallback")], latest=latest), {})
+    await ActionClarify().run(dispatcher, tracker(conversation("nlu_fallback"), latest=latest), {})
     assert dispatcher.messages[0]["custom"] == {
         "type": "clarify",
         "topics": ["healthcare_access", "return_medical", "mental_health"],
@@ -108,7 +120,7 @@ def test_a_possible_emergency_is_offered_first_even_when_it_ranks_lower() -> Non
 
 async def test_clarify_twice_in_a_row_offers_a_counsellor() -> None:
     dispatcher = CollectingDispatcher()
-    events = [user_event("nlu_fallback"), user_event("nlu_fallback")]
+    events = conversation("nlu_fallback", "nlu_fallback")
     await ActionClarify().run(dispatcher, tracker(events, latest={"intent_ranking": []}), {})
     custom = dispatcher.messages[0]["custom"]
     assert custom["key"] == "clarify.offer_counsellor"
@@ -124,7 +136,7 @@ async def test_clarify_twice_in_a_row_still_offers_the_topics_of_the_new_message
         {"name": "mental_health", "confidence": 0.3},
     ]
     dispatcher = CollectingDispatcher()
-    events = [user_event("nlu_fallback"), user_event("nlu_fallback")]
+    events = conversation("nlu_fallback", "nlu_fallback")
     await ActionClarify().run(dispatcher, tracker(events, latest={"intent_ranking": ranking}), {})
     assert dispatcher.messages[0]["custom"] == {
         "type": "clarify",
@@ -141,7 +153,7 @@ async def test_unclear_right_after_an_answer_offers_more_on_that_topic_first() -
         {"name": "healthcare_access", "confidence": 0.2},
         {"name": "greet", "confidence": 0.1},
     ]
-    events = [user_event("healthcare_access"), user_event("nlu_fallback")]
+    events = conversation("healthcare_access", "nlu_fallback")
     dispatcher = CollectingDispatcher()
     await ActionClarify().run(dispatcher, tracker(events, latest={"intent_ranking": ranking}), {})
     assert dispatcher.messages[0]["custom"] == {
@@ -157,11 +169,11 @@ async def test_unclear_right_after_an_answer_offers_more_on_that_topic_first() -
 
 async def test_out_of_scope_right_after_an_answer_is_asked_back() -> None:
     dispatcher = CollectingDispatcher()
-    events = [user_event("return_options"), user_event("out_of_scope")]
+    events = conversation("return_options", "out_of_scope")
     await ActionOutOfScope().run(dispatcher, tracker(events), {})
     assert dispatcher.messages[0]["custom"] == {"type": "clarify", "topics": [], "follow_up": "return_options"}
     # Otherwise (first message, after a greeting, in a new session): what the bot can help with.
-    for before in ([], [user_event("greet")], [user_event("return_options"), {"event": "session_started"}]):
+    for before in ([], conversation("greet"), [user_event("return_options"), {"event": "session_started"}]):
         dispatcher = CollectingDispatcher()
         await ActionOutOfScope().run(dispatcher, tracker([*before, user_event("out_of_scope")]), {})
         assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
@@ -175,29 +187,34 @@ async def test_clarify_without_candidates_asks_to_rephrase() -> None:
             {"name": "greet", "confidence": 0.1},
         ]
     }
-    await ActionClarify().run(dispatcher, tracker([user_event("nlu_fallback")], latest=latest), {})
+    await ActionClarify().run(dispatcher, tracker(conversation("nlu_fallback"), latest=latest), {})
     assert dispatcher.messages[0]["custom"]["key"] == "clarify.rephrase"
 
 
 def test_context_helpers() -> None:
-    t = tracker(
-        [
-            user_event("nlu_fallback"),
-            user_event("greet"),
-            user_event("nlu_fallback"),
-            user_event("nlu_fallback"),
-        ]
-    )
-    assert consecutive_fallbacks(t) == 2
+    t = tracker(conversation("nlu_fallback", "greet", "nlu_fallback", "nlu_fallback"))
+    assert asked_back_before(t) == 1
     assert topics_asked(t) == []
     assert previous_topic(t) is None
-    assert previous_topic(tracker([user_event("work_income"), user_event("nlu_fallback")])) == "work_income"
-    assert previous_topic(tracker([user_event("work_income"), user_event("greet"), user_event("nlu_fallback")])) is None
-    assert previous_topic(tracker([user_event("counsellor_request"), user_event("out_of_scope")])) is None
+    assert previous_topic(tracker(conversation("work_income", "nlu_fallback"))) == "work_income"
+    assert previous_topic(tracker(conversation("work_income", "greet", "nlu_fallback"))) is None
+    assert previous_topic(tracker(conversation("counsellor_request", "out_of_scope"))) is None
     # A chain of follow-ups ("how much?", then "where?") still follows the answer before them.
-    chain = [user_event("work_income"), user_event("out_of_scope"), user_event("nlu_fallback")]
-    assert previous_topic(tracker([*chain, user_event("nlu_fallback")])) == "work_income"
-    assert previous_topic(tracker([*chain, user_event("nlu_fallback"), user_event("nlu_fallback")])) is None
+    assert previous_topic(tracker(conversation("work_income", "out_of_scope", "nlu_fallback", "nlu_fallback"))) == (
+        "work_income"
+    )
+    chain = conversation("work_income", "out_of_scope", "nlu_fallback", "nlu_fallback", "nlu_fallback")
+    assert previous_topic(tracker(chain)) is None
+    # What the bot did counts, not what the NLU read: a topic asked back about (the dialogue
+    # policy, dialogue/follow_up.py) was not answered; a topic button after it was.
+    asked_back = [user_event("return_apply"), {"event": "action", "name": "action_clarify"}]
+    events = [*conversation("residence_chances", "x")[:-1], *asked_back, user_event("where")]
+    assert previous_topic(tracker(events)) == "residence_chances"
+    assert topics_asked(tracker(events)) == ["residence_chances"]
+    assert asked_back_before(tracker(events)) == 1
+    events = [*events[:-1], {"event": "action", "name": "action_listen"}, *conversation("return_apply", "x")]
+    assert previous_topic(tracker(events)) == "return_apply"
+    assert topics_asked(tracker(events)) == ["return_apply", "residence_chances"]
     assert language_of(tracker([], latest={"metadata": {"language": "fa-AF"}})) == "fa"
     assert language_of(tracker([], latest={"metadata": {"language": "xx"}})) == "en"
     assert likely_topics([]) == []

@@ -1,0 +1,98 @@
+"""FollowUpPolicy: a follow-up that names no topic of its own is asked back, not answered.
+
+The NLU reads one message at a time. Right after the answer on refused asylum, "y cuanto
+tarda?" (and how long does it take?) has no topic word; the model still reads it, with high
+confidence, as a question about applying for return, and Rasa's rule would answer that. A wrong
+answer to a worried person is worse than a question back, so this policy overrules the rule:
+when the message is short, every concept of the lexicon it mentions (nlu/concepts.yml) is one
+that any topic can have ("how long", "how much", "where", "my
+children"), a topic was answered just before, and the NLU read another topic, the bot asks back
+(action_clarify), offering more on the answered topic first and the NLU's reading beside it.
+
+Never overruled: emergencies (someone may be in danger), a counsellor request, buttons ("/topic"
+messages come from a button the user pressed), the same topic as the one answered (answered
+again), and a message that names a topic of its own ("and can I see a doctor?").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.topics import TOPIC_KEYS
+from dialogue import history
+from nlu.lexicon import default_lexicon
+
+# Higher than RulePolicy's 4 (rasa.core.constants): at equal confidence this policy wins.
+PRIORITY = 6
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class FollowUpPolicy(Policy):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "priority": PRIORITY,
+            "max_words": 6,
+            "topic_free_concepts": [],
+            "ask_back_action": "action_clarify",
+            "never_overruled": ["emergency", "counsellor_request"],
+        }
+
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource  # nothing to learn: the rule is in the config
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        action = self._action(tracker)
+        if action is not None:
+            probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)
+
+    def _action(self, tracker: DialogueStateTracker) -> str | None:
+        ask_back = self.config["ask_back_action"]
+        latest = tracker.latest_action_name
+        if latest == ask_back and self._overruled(tracker):
+            return ACTION_LISTEN_NAME  # no rule follows our question back: wait for the user
+        if latest == ACTION_LISTEN_NAME and self._overruled(tracker):
+            return ask_back
+        return None
+
+    def _overruled(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the latest message is a follow-up the NLU took for another topic."""
+        message = tracker.latest_message
+        if message is None:
+            return False
+        intent = message.intent.get("name")
+        if not names_no_topic(message.text or "", intent, self.config):
+            return False
+        answered = history.previous_topic(history.session_turns(e.as_dict() for e in tracker.events))
+        return answered is not None and answered != intent
+
+
+def names_no_topic(text: str, intent: str | None, config: dict[str, Any]) -> bool:
+    """Whether a message read as a topic may be a follow-up: short, with no topic word of its own.
+
+    Right after an answer on another topic, such a message is asked back. `make nlu-report`
+    counts how often this would ask back a message that was in fact a new question.
+    """
+    if intent not in TOPIC_KEYS or intent in config["never_overruled"]:
+        return False
+    text = text.strip()
+    if not text or text.startswith(INTENT_MESSAGE_PREFIX) or len(text.split()) > config["max_words"]:
+        return False
+    return set(default_lexicon().concepts_in(text)) <= set(config["topic_free_concepts"])
