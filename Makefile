@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
 .PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help \
-	content-check coverage preview nlu-report nlu-audit nlu-cv profile
+	content-check coverage preview nlu-report nlu-audit nlu-cv follow-up-probe profile
 
 help:
 	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
@@ -98,3 +98,7 @@ nlu-audit: $(STAMP)
 # `--tokenizer question_tokens=false` the same for a setting of the tokenizer.
 nlu-cv: $(STAMP)
 	$(PY) scripts/nlu_cv.py $(ARGS)
+
+# Follow-up questions in two-message conversations through the trained model (no server).
+follow-up-probe: model
+	$(PY) scripts/follow_up_probe.py
