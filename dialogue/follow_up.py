@@ -5,13 +5,15 @@ tarda?" (and how long does it take?) has no topic word; the model still reads it
 confidence, as a question about applying for return, and Rasa's rule would answer that. A wrong
 answer to a worried person is worse than a question back, so this policy overrules the rule:
 when the message is short, every concept of the lexicon it mentions (nlu/concepts.yml) is one
-that any topic can have ("how long", "how much", "where", "my
-children"), a topic was answered just before, and the NLU read another topic, the bot asks back
-(action_clarify), offering more on the answered topic first and the NLU's reading beside it.
+that any topic can have ("how long", "how much", "where", "my children") and a topic was
+answered just before, the bot asks back (action_clarify), offering more on the answered topic
+first and the NLU's reading beside it. When the NLU reads the answered topic again ("where?"
+after the answer on shelter), the same: the rule would send the answer just read once more,
+where the follow-up asks for more than it says.
 
 Never overruled: emergencies (someone may be in danger), a counsellor request, buttons ("/topic"
-messages come from a button the user pressed), the same topic as the one answered (answered
-again), and a message that names a topic of its own ("and can I see a doctor?").
+messages come from a button the user pressed), and a message that names a topic of its own
+("and can I see a doctor?").
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class FollowUpPolicy(Policy):
         if not names_no_topic(message.text or "", intent, self.config):
             return False
         answered = history.previous_topic(history.session_turns(e.as_dict() for e in tracker.events))
-        return answered is not None and answered != intent
+        return answered is not None
 
 
 def names_no_topic(text: str, intent: str | None, config: dict[str, Any]) -> bool:

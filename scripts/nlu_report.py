@@ -282,8 +282,8 @@ def follow_up_lines(rows: list[tuple[str, str, str]], parses: list[dict]) -> lis
         count[1] += names_no_topic(text, answered, settings)
     (right, right_held), (wrong, wrong_held) = counts["right"], counts["wrong"]
     return [
-        f"Follow-ups (dialogue/follow_up.py): right after an answer on another topic, a short message that names "
-        f"no topic of its own is asked back, with the model's reading among the choices. Of the {right} held-out "
+        f"Follow-ups (dialogue/follow_up.py): right after an answer, a short message that names no topic of its "
+        f"own is asked back, with the model's reading among the choices. Of the {right} held-out "
         f"messages answered with their right topic, {right_held} ({100 * right_held / max(1, right):.1f}%) are such "
         f"messages; of the {wrong} answered with a wrong one, {wrong_held} ({100 * wrong_held / max(1, wrong):.1f}%).",
     ]
