@@ -30,6 +30,7 @@ NOT_UNDERSTOOD_KEYS = frozenset(
         "clarify.rephrase",
         "clarify.offer_counsellor",
         "clarify.follow_up",
+        "clarify.follow_up_no_more",
         "out_of_scope",
         "media.voice",
         "media.other",
@@ -168,18 +169,19 @@ class ReplyRenderer:
 
         ``follow_up``: the topic just answered, offered first as "more on" it (its details, not
         the answer the user has just read); with no other topic, the question is whether the
-        message is about it, and what the bot can help with.
+        message is about it, and what the bot can help with. A topic without details has nothing
+        more to show: the bot says so, and offers the counsellor first, who knows more.
         """
         known = [t for t in topics if t in self.catalog.topics]
         rows = [[self.button(f"{t}.title", language, callbacks.intent(t))] for t in known]
         on_top = 1 if known[:1] == ["emergency"] else 0  # a possible emergency always stays first
         follow = self.catalog.topics.get(follow_up) if follow_up else None
-        title = _plain(self.t(f"{follow_up}.title", language)) if follow is not None else ""
-        if follow is not None:
-            data = callbacks.more(follow.key) if follow.has_more else callbacks.intent(follow.key)
-            rows.insert(on_top, [self.button("button.more_on", language, data, topic=title)])
+        title = _escape(_plain(self.t(f"{follow.key}.title", language))) if follow is not None else ""
+        nothing_more = follow is not None and not follow.has_more
+        if follow is not None and follow.has_more:
+            rows.insert(on_top, [self.button("button.more_on", language, callbacks.more(follow.key), topic=title)])
         counsellor = [self.button("button.counsellor", language, callbacks.intent("counsellor_request"))]
-        if again:
+        if again or nothing_more:
             rows.insert(on_top, counsellor)
         else:
             rows.append(counsellor)
@@ -187,10 +189,12 @@ class ReplyRenderer:
             rows.append([self.button("clarify.none", language, callbacks.menu())])
             key = "clarify.again" if again else "clarify.prompt"
             text = self.t(key, language)
+            if nothing_more:
+                text += "\n\n" + self.t("clarify.nothing_more", language, topic=title)
         else:
             rows.append([self.button("button.menu", language, callbacks.menu())])
-            key = "clarify.follow_up"
-            text = self.t(key, language, topic=_escape(title))
+            key = "clarify.follow_up_no_more" if nothing_more else "clarify.follow_up"
+            text = self.t(key, language, topic=title)
         return self.reply(self._with_emergency_line(key, text, language), language, rows)
 
     def _with_emergency_line(self, key: str, text: str, language: str) -> str:

@@ -75,7 +75,7 @@ class FollowUpPolicy(Policy):
         return None
 
     def _overruled(self, tracker: DialogueStateTracker) -> bool:
-        """Whether the latest message is a follow-up the NLU took for another topic."""
+        """Whether the latest message is a follow-up of the answer before it, read as a topic."""
         message = tracker.latest_message
         if message is None:
             return False
@@ -89,8 +89,8 @@ class FollowUpPolicy(Policy):
 def names_no_topic(text: str, intent: str | None, config: dict[str, Any]) -> bool:
     """Whether a message read as a topic may be a follow-up: short, with no topic word of its own.
 
-    Right after an answer on another topic, such a message is asked back. `make nlu-report`
-    counts how often this would ask back a message that was in fact a new question.
+    Right after an answer, such a message is asked back. `make nlu-report` counts how often
+    this would ask back a message that was in fact a new question.
     """
     if intent not in TOPIC_KEYS or intent in config["never_overruled"]:
         return False

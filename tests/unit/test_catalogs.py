@@ -229,3 +229,27 @@ def test_a_possible_follow_up_offers_more_on_the_topic_just_answered(catalog: Co
     # A possible emergency stays on top.
     danger = renderer.clarify(["emergency"], "en", follow_up="healthcare_access")
     assert [b.data for row in danger.buttons for b in row][:2] == ["i:emergency", "more:healthcare_access"]
+
+
+def test_a_possible_follow_up_on_a_topic_without_details_offers_a_counsellor(catalog: ContentCatalog) -> None:
+    # "More on" a topic that has no details would send the answer just read once more: the bot
+    # says it has no more, and that a counsellor does, and offers one first.
+    from bot.render import ReplyRenderer
+
+    renderer = ReplyRenderer(catalog, retention_days=30)
+    assert not catalog.topics["residence_chances"].has_more
+    title = catalog.render("residence_chances.title", "es").text
+    unclear = renderer.clarify(["return_apply"], "es", follow_up="residence_chances")
+    assert [b.data for row in unclear.buttons for b in row] == ["i:counsellor_request", "i:return_apply", "m"]
+    assert unclear.text.startswith(catalog.render("clarify.prompt", "es").text)
+    assert catalog.render("clarify.nothing_more", "es", topic=title).text in unclear.text
+    assert unclear.text.rstrip().endswith(catalog.render("safety.emergency_line", "es").text)
+    alone = renderer.clarify([], "ti", follow_up="residence_chances")
+    assert [b.data for row in alone.buttons for b in row] == ["i:counsellor_request", "m"]
+    expected = catalog.render(
+        "clarify.follow_up_no_more", "ti", topic=catalog.render("residence_chances.title", "ti").text
+    )
+    assert alone.text.startswith(expected.text)
+    assert alone.text.rstrip().endswith(catalog.render("safety.emergency_line", "ti").text)
+    again = renderer.clarify(["return_apply"], "es", again=True, follow_up="residence_chances")
+    assert [b.data for row in again.buttons for b in row] == ["i:counsellor_request", "i:return_apply", "m"]
