@@ -165,6 +165,40 @@ def question_part(text: str) -> str | None:
     return (asked or clauses)[-1]
 
 
+GREETING_MAX_WORDS = 3
+_SMALL_TALK = frozenset({"hello", "yes", "no", "thanks", "bye"})
+
+
+def greeting_end(text: str, lexicon: Lexicon) -> int:
+    """Where a greeting that opens a longer message ends ("salam, can I see a doctor?"), or 0.
+
+    Many people open with a greeting; the question after it is what the message is about. An
+    opening clause of at most three words that mentions only "hello" (nlu/concepts.yml) counts,
+    when at least two words follow it: "salam, how are you?" keeps its "how are you?",
+    "salam!" on its own stays a greeting. Without punctuation, up to three opening words that
+    are each a greeting ("salam aleikum can I ...") count when at least three words follow. And
+    what follows must mention something beyond small talk (a concept other than hello, yes, no,
+    thanks, bye).
+    """
+    end = _CLAUSE_END.search(text)
+    position = 0
+    if end is not None and end.start() > 0:
+        opening, rest = text[: end.start()], text[end.start() :]
+        words = len(opening.strip(" " + _CLAUSE_PUNCTUATION).split())
+        if 1 <= words <= GREETING_MAX_WORDS and len(rest.split()) >= 2 and lexicon.concepts_in(opening) == ["hello"]:
+            position = end.start()
+    if not position:
+        for count, word in enumerate(re.finditer(r"\S+", text)):
+            if count == GREETING_MAX_WORDS or lexicon.concepts_in(word.group()) != ["hello"]:
+                break
+            position = word.end()
+        if len(text[position:].split()) < 3:
+            return 0
+    # What follows must ask or tell something ("can I", "doctor", "how"): "salam, are you well?"
+    # and "hello, I am new here" stay greetings.
+    return position if set(lexicon.concepts_in(text[position:])) - _SMALL_TALK else 0
+
+
 def question_tokens(question: str, concepts: Iterable[str]) -> list[str]:
     """Tokens for the question part: its concepts and its words, marked as the question's.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.lexicon import Lexicon, default_lexicon, question_part, question_tokens, tokens_for
+from nlu.lexicon import Lexicon, default_lexicon, greeting_end, question_part, question_tokens, tokens_for
 from nlu.normalise import normalise
 
 
@@ -125,3 +125,47 @@ def test_the_trie_reads_as_the_documented_rules_say_on_real_messages() -> None:
     for text in sample:
         expected = [c for c, regex in regexes.items() if regex.search(normalise(text))]
         assert lexicon.concepts_in(text) == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("salam, can I see a doctor without papers?", " can I see a doctor without papers?"),
+        ("سڵاو، پۆلیس منی گرت، چی بکەم؟", " پۆلیس منی گرت، چی بکەم؟"),
+        ("hola buenas, me rechazaron el asilo", " me rechazaron el asilo"),
+        ("salam, how are you?", "salam, how are you?"),  # small talk after it: all a greeting
+        ("salam aleikum can I see a doctor", " can I see a doctor"),
+        ("hola buenas me rechazaron el asilo", " me rechazaron el asilo"),
+        # not a greeting opening a longer message: left as it is
+        ("salam!", "salam!"),
+        ("salam, doctor?", "salam, doctor?"),
+        ("can I see a doctor, salam", "can I see a doctor, salam"),
+        ("ok, thanks a lot", "ok, thanks a lot"),
+        ("salam doctor, where can I go?", " doctor, where can I go?"),
+        ("salam how are", "salam how are"),
+        ("السلام عليكم ورحمة الله", "السلام عليكم ورحمة الله"),  # all of it a greeting
+        ("hallo ik ben nieuw hier", "hallo ik ben nieuw hier"),  # nothing asked after it
+        ("good morning i have a question", "good morning i have a question"),  # one greeting of two words
+        ("2.000 euro, is it a lot?", "2.000 euro, is it a lot?"),
+    ],
+)
+def test_a_greeting_that_opens_a_longer_message(text: str, rest: str) -> None:
+    assert text[greeting_end(text, default_lexicon()) :] == rest
+
+
+def test_the_tokenizer_reads_the_message_after_its_greeting_but_trains_on_it_whole() -> None:
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlu.tokenizer import ConceptTokenizer
+
+    tokenizer = ConceptTokenizer({**ConceptTokenizer.get_default_config(), "skip_greeting": True})
+    (message,) = tokenizer.process([Message(data={TEXT: "Salam, can I see a doctor?"})])
+    tokens = [t.text for t in message.get("text_tokens")]
+    assert tokens[:5] == ["can", "i", "see", "a", "doctor"]
+    assert "⟨hello⟩" not in tokens and "⟨doctor⟩" in tokens
+    example = Message(data={TEXT: "Salam, can I see a doctor?", "intent": "healthcare_access"})
+    tokenizer.process_training_data(TrainingData([example]))
+    tokens = [t.text for t in example.get("text_tokens")]
+    assert tokens[0] == "salam" and "⟨hello⟩" in tokens
