@@ -173,12 +173,12 @@ def greeting_end(text: str, lexicon: Lexicon) -> int:
     """Where a greeting that opens a longer message ends ("salam, can I see a doctor?"), or 0.
 
     Many people open with a greeting; the question after it is what the message is about. An
-    opening clause of at most three words that mentions only "hello" (nlu/concepts.yml) counts,
-    when at least two words follow it: "salam, how are you?" keeps its "how are you?",
-    "salam!" on its own stays a greeting. Without punctuation, up to three opening words that
-    are each a greeting ("salam aleikum can I ...") count when at least three words follow. And
-    what follows must mention something beyond small talk (a concept other than hello, yes, no,
-    thanks, bye).
+    opening clause of at most three words that mentions only "hello" (nlu/concepts.yml) counts
+    when at least two words follow it ("salam!" on its own stays a greeting); without
+    punctuation, up to three opening words that are each a greeting ("salam aleikum can I ...")
+    count when at least three words follow. And what follows must mention something beyond small
+    talk (a concept other than hello, yes, no, thanks, bye): "salam, how are you?" stays a
+    greeting.
     """
     end = _CLAUSE_END.search(text)
     position = 0
@@ -192,7 +192,7 @@ def greeting_end(text: str, lexicon: Lexicon) -> int:
             if count == GREETING_MAX_WORDS or lexicon.concepts_in(word.group()) != ["hello"]:
                 break
             position = word.end()
-        if len(text[position:].split()) < 3:
+        if not position or len(text[position:].split()) < 3:
             return 0
     # What follows must ask or tell something ("can I", "doctor", "how"): "salam, are you well?"
     # and "hello, I am new here" stay greetings.
