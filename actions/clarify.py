@@ -10,6 +10,9 @@ Right after an answer, an unclear message is often a follow-up that names no top
 much does it cost?"): the answered topic is offered first, as "more on" it (``follow_up``). A
 message read as out of scope right after an answer is asked back the same way
 (action_out_of_scope): such follow-ups look out of scope to a model that reads one message.
+action_clarify_follow_up is what dialogue/follow_up.py runs for a short message with no topic
+word after an answer or a question back; after a question back it offers that question's
+topics again, first.
 """
 
 from __future__ import annotations
@@ -20,32 +23,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import payloads
-from actions.context import asked_back_before, previous_topic
-from bot.topics import MIN_CHOICE_CONFIDENCE, SHORT_REPLY_INTENTS, TOPIC_KEYS
-
-MAX_CHOICES = 3
-
-
-def likely_topics(ranking: list[dict[str, Any]]) -> list[str]:
-    ranked = [item for item in ranking if item.get("name") != "nlu_fallback"]
-    scale = 1.0
-    if ranked and ranked[0].get("name") in SHORT_REPLY_INTENTS:
-        # A long message taken for "hello" or "ok" (nlu/fallback.py asked back): the greeting
-        # is real and the question is in the rest ("salam, I want to go home with IOM, how?").
-        # Weigh the other readings among themselves, or the greeting's share hides them all.
-        rest = sum(float(i.get("confidence") or 0) for i in ranked if i.get("name") not in SHORT_REPLY_INTENTS)
-        scale = 1.0 / rest if rest > 0 else 1.0
-    candidates = [
-        item["name"]
-        for item in ranked
-        if item.get("name") in TOPIC_KEYS
-        and item["name"] != "counsellor_request"
-        and float(item.get("confidence") or 0) * scale >= MIN_CHOICE_CONFIDENCE
-    ]
-    if "emergency" in candidates:  # someone may be in danger: that choice first, never cut off
-        candidates.remove("emergency")
-        candidates.insert(0, "emergency")
-    return candidates[:MAX_CHOICES]
+from actions.context import asked_back_before, offered_before, previous_topic
+from dialogue.choices import MAX_CHOICES, likely_topics
 
 
 def clarify_payload(topics: list[str], follow_up: str | None, *, again: bool = False) -> dict[str, Any]:
@@ -59,6 +38,8 @@ def clarify_payload(topics: list[str], follow_up: str | None, *, again: bool = F
 
 
 class ActionClarify(Action):
+    follows_up = False
+
     def name(self) -> str:
         return "action_clarify"
 
@@ -68,6 +49,9 @@ class ActionClarify(Action):
         again = asked_back_before(tracker) >= 1
         topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
         follow_up = previous_topic(tracker)
+        if follow_up is None and self.follows_up:
+            # After a question back: what it offered first, this message's own reading after.
+            topics = [*dict.fromkeys([*offered_before(tracker), *topics])][:MAX_CHOICES]
         if topics or follow_up:
             dispatcher.utter_message(json_message=clarify_payload(topics, follow_up, again=again))
             return []
@@ -77,8 +61,22 @@ class ActionClarify(Action):
         return []
 
 
+class ActionClarifyFollowUp(ActionClarify):
+    """A short message that names no topic, right after an answer or a question back.
+
+    dialogue/follow_up.py decides; this asks back about what came before: more on the topic
+    just answered, or the topics the question back just before offered.
+    """
+
+    follows_up = True
+
+    def name(self) -> str:
+        return "action_clarify_follow_up"
+
+
 class ActionOutOfScope(Action):
-    """Out of scope: what the bot can help with; right after an answer, first a question back."""
+    """Out of scope: what the bot can help with; right after an answer or a question back, first
+    a question back about it."""
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -87,8 +85,11 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         follow_up = previous_topic(tracker)
+        offered = [] if follow_up else offered_before(tracker)
         if follow_up:
             dispatcher.utter_message(json_message=clarify_payload([], follow_up))
+        elif offered:  # typed instead of pressing a button ("how long does it take?"): ask again
+            dispatcher.utter_message(json_message=clarify_payload(offered, None, again=True))
         else:
             dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -31,3 +31,8 @@ def previous_topic(tracker: Tracker) -> str | None:
 def asked_back_before(tracker: Tracker) -> int:
     """How many messages in a row were asked back just before the latest one."""
     return history.asked_back_before(turns(tracker))
+
+
+def offered_before(tracker: Tracker) -> list[str]:
+    """The topics the questions back just before the latest message offered ([] if none)."""
+    return history.offered_before(turns(tracker))

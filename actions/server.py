@@ -19,7 +19,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from sanic import Sanic, response
 from sanic.request import Request
 
-from actions.clarify import ActionClarify, ActionOutOfScope
+from actions.clarify import ActionClarify, ActionClarifyFollowUp, ActionOutOfScope
 from actions.handoff import ActionRequestCounsellor
 from bot.config import Settings
 from bot.handoff.requests import HandoffRequests
@@ -34,6 +34,7 @@ def build_actions(settings: Settings, redis: aioredis.Redis) -> list[Action]:
     return [
         ActionRequestCounsellor(HandoffRequests(redis, keys, settings.data_ttl_seconds)),
         ActionClarify(),
+        ActionClarifyFollowUp(),
         ActionOutOfScope(),
     ]
 

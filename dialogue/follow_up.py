@@ -6,10 +6,15 @@ confidence, as a question about applying for return, and Rasa's rule would answe
 answer to a worried person is worse than a question back, so this policy overrules the rule:
 when the message is short, every concept of the lexicon it mentions (nlu/concepts.yml) is one
 that any topic can have ("how long", "how much", "where", "my children") and a topic was
-answered just before, the bot asks back (action_clarify), offering more on the answered topic
-first and the NLU's reading beside it. When the NLU reads the answered topic again ("where?"
-after the answer on shelter), the same: the rule would send the answer just read once more,
-where the follow-up asks for more than it says.
+answered just before, the bot asks back (action_clarify_follow_up), offering more on the
+answered topic first and the NLU's reading beside it. When the NLU reads the answered topic
+again ("where?" after the answer on shelter), the same: the rule would send the answer just read
+once more, where the follow-up asks for more than it says.
+
+After a question back nothing was answered: a follow-up typed instead of pressing a button
+("а на сколько дней?", and for how many days?, after "police or detention?") is about the
+topics that question offered, and they are offered again, first. The same holds when the NLU
+was unsure of the follow-up (nlu_fallback): its own reading alone would offer the wrong topics.
 
 Never overruled: emergencies (someone may be in danger), a counsellor request, buttons ("/topic"
 messages come from a button the user pressed), and a message that names a topic of its own
@@ -31,6 +36,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.topics import TOPIC_KEYS
 from dialogue import history
+from dialogue.choices import top_reading
 from nlu.lexicon import default_lexicon
 
 # Higher than RulePolicy's 4 (rasa.core.constants): at equal confidence this policy wins.
@@ -45,7 +51,7 @@ class FollowUpPolicy(Policy):
             "priority": PRIORITY,
             "max_words": 6,
             "topic_free_concepts": [],
-            "ask_back_action": "action_clarify",
+            "ask_back_action": "action_clarify_follow_up",
             "never_overruled": ["emergency", "counsellor_request"],
         }
 
@@ -68,22 +74,21 @@ class FollowUpPolicy(Policy):
     def _action(self, tracker: DialogueStateTracker) -> str | None:
         ask_back = self.config["ask_back_action"]
         latest = tracker.latest_action_name
-        if latest == ask_back and self._overruled(tracker):
-            return ACTION_LISTEN_NAME  # no rule follows our question back: wait for the user
+        if latest == ask_back:
+            return ACTION_LISTEN_NAME  # no rule knows this action: after it, wait for the user
         if latest == ACTION_LISTEN_NAME and self._overruled(tracker):
             return ask_back
         return None
 
     def _overruled(self, tracker: DialogueStateTracker) -> bool:
-        """Whether the latest message is a follow-up of the answer before it, read as a topic."""
+        """Whether the latest message is a follow-up of the answer or question back before it."""
         message = tracker.latest_message
         if message is None:
             return False
-        intent = message.intent.get("name")
-        if not names_no_topic(message.text or "", intent, self.config):
+        if not names_no_topic(message.text or "", top_reading(message.parse_data), self.config):
             return False
-        answered = history.previous_topic(history.session_turns(e.as_dict() for e in tracker.events))
-        return answered is not None
+        turns = history.session_turns(e.as_dict() for e in tracker.events)
+        return history.previous_topic(turns) is not None or bool(history.offered_before(turns))
 
 
 def names_no_topic(text: str, intent: str | None, config: dict[str, Any]) -> bool:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.topics import TOPIC_KEYS
+from dialogue.choices import MAX_CHOICES, likely_topics
 
-ASKED_BACK_ACTIONS = ("action_clarify", "action_out_of_scope")
+ASKED_BACK_ACTIONS = ("action_clarify", "action_clarify_follow_up", "action_out_of_scope")
 ANSWER_PREFIX = "utter_"
 
 
@@ -24,6 +25,7 @@ ANSWER_PREFIX = "utter_"
 class Turn:
     intent: str | None
     actions: tuple[str, ...]  # what the bot ran after the message, action_listen left out
+    likely: tuple[str, ...] = ()  # the topics a question back on this message offers (dialogue/choices.py)
 
     @property
     def answered(self) -> str | None:
@@ -45,16 +47,23 @@ class Turn:
 
 def session_turns(events: Iterable[Mapping[str, Any]]) -> list[Turn]:
     """The user turns of the latest session, oldest first; the last may have no actions yet."""
-    turns: list[tuple[str | None, list[str]]] = []
+    turns: list[tuple[Mapping[str, Any], list[str]]] = []
     for event in events:
         kind = event.get("event")
         if kind == "session_started":
             turns = []
         elif kind == "user":
-            turns.append((((event.get("parse_data") or {}).get("intent") or {}).get("name"), []))
+            turns.append((event.get("parse_data") or {}, []))
         elif kind == "action" and turns and event.get("name") != "action_listen":
             turns[-1][1].append(str(event.get("name")))
-    return [Turn(intent, tuple(actions)) for intent, actions in turns]
+    return [
+        Turn(
+            (parse.get("intent") or {}).get("name"),
+            tuple(actions),
+            tuple(likely_topics(parse.get("intent_ranking") or [])),
+        )
+        for parse, actions in turns
+    ]
 
 
 def previous_topic(turns: list[Turn], *, skip_asked_back: int = 2) -> str | None:
@@ -73,6 +82,27 @@ def previous_topic(turns: list[Turn], *, skip_asked_back: int = 2) -> str | None
             return None
         skip_asked_back -= 1
     return None
+
+
+def offered_before(turns: list[Turn], *, skip_asked_back: int = 2) -> list[str]:
+    """The topics offered by the questions back just before the latest turn, oldest first.
+
+    After a question back nothing was answered, so a short follow-up ("and for how many
+    days?", typed instead of pressing a button) is about what that question back offered.
+    Up to ``skip_asked_back`` + 1 turns asked back in a row count, each adding its likely
+    topics (the follow-up's own reading comes after the question it follows); [] when the
+    turn before the latest was not asked back. A message read as out of scope offered no
+    topics (action_out_of_scope says what the bot can help with): it ends the run.
+    """
+    runs: list[Turn] = []
+    for turn in reversed(turns[:-1]):
+        if not turn.asked_back or turn.intent == "out_of_scope" or len(runs) > skip_asked_back:
+            break
+        runs.append(turn)
+    offered: list[str] = []
+    for turn in reversed(runs):
+        offered.extend(t for t in turn.likely if t not in offered)
+    return offered[:MAX_CHOICES]
 
 
 def topics_answered(turns: list[Turn], limit: int = 5) -> list[str]:

@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dialogue.history import ASKED_BACK_ACTIONS as ASKED_BACK  # noqa: E402
+from dialogue.history import Turn, offered_before, session_turns  # noqa: E402
 from scripts.model import ensure_model  # noqa: E402
-
-ASKED_BACK = ("action_clarify", "action_out_of_scope")
 
 # (first question, follow-up that names no topic of its own)
 FOLLOW_UPS = [
@@ -44,6 +44,15 @@ FOLLOW_UPS = [
     ("can i get a lawyer for free?", "and where?"),
 ]
 
+# (first message, one the model is unsure of, follow-up typed instead of pressing a button)
+AFTER_QUESTION_BACK = [
+    ("what about my case?", "how long does it take?"),
+    ("I got a letter", "what must I do?"),
+    ("help with going", "how much money?"),
+    ("я получил письмо", "а на сколько дней?"),
+    ("ما بعرف شو لازم اعمل", "وكم بياخد وقت؟"),
+]
+
 # (first question, second question with a topic of its own, the topic it must get)
 SWITCHES = [
     ("can I see a doctor without papers?", "and where can i sleep tonight?", "housing_shelter"),
@@ -56,6 +65,12 @@ SWITCHES = [
 
 async def second_reply(agent, sender: str, first: str, second: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
     """The NLU's reading of the second message and the bot's actions after it."""
+    intent, actions, _ = await conversation(agent, sender, first, second)
+    return intent, actions
+
+
+async def conversation(agent, sender: str, first: str, second: str) -> tuple[str, list[str], list[Turn]]:  # type: ignore[no-untyped-def]
+    """second_reply, and the conversation's turns as dialogue/history.py reads them."""
     from rasa.core.channels.channel import UserMessage
 
     for text in (first, second):
@@ -67,7 +82,8 @@ async def second_reply(agent, sender: str, first: str, second: str) -> tuple[str
             break
         if event.type_name == "action" and event.action_name != "action_listen":
             actions.insert(0, event.action_name)
-    return str(tracker.latest_message.intent.get("name")), actions
+    turns = session_turns(event.as_dict() for event in tracker.events)
+    return str(tracker.latest_message.intent.get("name")), actions, turns
 
 
 async def main() -> int:
@@ -84,6 +100,13 @@ async def main() -> int:
         intent, actions = await second_reply(agent, f"probe-f{n}", first, second)
         asked_back += any(a in ASKED_BACK for a in actions)
         print(f"follow-up\t{second}\tread as {intent}\t-> {' '.join(actions)}")
+    again, unsure_first = 0, 0
+    for n, (first, second) in enumerate(AFTER_QUESTION_BACK):
+        intent, actions, turns = await conversation(agent, f"probe-q{n}", first, second)
+        unsure_first += turns[0].asked_back
+        offered = offered_before(turns)
+        again += bool(offered) and any(a in ("action_clarify_follow_up", "action_out_of_scope") for a in actions)
+        print(f"after asked back\t{second}\tread as {intent}\t-> {' '.join(actions)}, offered again: {offered}")
     answered = 0
     for n, (first, second, topic) in enumerate(SWITCHES):
         intent, actions = await second_reply(agent, f"probe-s{n}", first, second)
@@ -91,6 +114,8 @@ async def main() -> int:
         print(f"new topic\t{second}\tread as {intent}\t-> {' '.join(actions)}")
     print(
         f"\n{asked_back} of {len(FOLLOW_UPS)} follow-ups asked back about the answer before them; "
+        f"{again} of {len(AFTER_QUESTION_BACK)} follow-ups of a question back ({unsure_first} of the first "
+        f"messages asked back, as they must be) offered that question's topics again; "
         f"{answered} of {len(SWITCHES)} new questions answered with their topic."
     )
     return 0

@@ -193,3 +193,18 @@ async def test_a_follow_up_read_as_another_topic_is_asked_back_about_the_answer(
     # A follow-up that names a topic of its own is answered.
     replies = await gateway.text(user, "y donde puedo dormir esta noche?")
     assert plain(catalog.render("housing_shelter.answer", "es").text)[:40] in plain(replies[0].text)
+
+
+async def test_a_follow_up_of_a_question_back_is_asked_back_with_that_questions_topics(gateway: Gateway) -> None:
+    # "help with going" is unclear (return options among the choices); "how much money?", typed
+    # instead of pressing a button, is read alone as reintegration support. It is asked back
+    # (dialogue/follow_up.py, action_clarify_follow_up): the first question's topics first, a
+    # counsellor before them, since the bot is unsure a second time. (`rasa test --e2e` cannot
+    # test this: it records the story's intent without the NLU's ranking.)
+    user = User("tg", "e2e-question-back", None)
+    replies = await gateway.text(user, "help with going")
+    first = [b.data for row in replies[0].buttons for b in row]
+    assert "i:return_options" in first, first
+    replies = await gateway.text(user, "how much money?")
+    data = [b.data for row in replies[0].buttons for b in row]
+    assert data[:2] == ["i:counsellor_request", "i:return_options"], data

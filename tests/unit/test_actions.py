@@ -7,11 +7,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarify import ActionClarify, ActionOutOfScope, likely_topics
-from actions.context import asked_back_before, language_of, previous_topic, topics_asked
+from actions.clarify import ActionClarify, ActionClarifyFollowUp, ActionOutOfScope
+from actions.context import asked_back_before, language_of, offered_before, previous_topic, topics_asked
 from actions.handoff import ActionRequestCounsellor
 from bot.handoff.requests import HandoffRequests
 from bot.state.keys import Keys
+from dialogue.choices import likely_topics
 
 
 def user_event(intent: str, text: str = "...") -> dict[str, Any]:
@@ -177,6 +178,54 @@ async def test_out_of_scope_right_after_an_answer_is_asked_back() -> None:
         dispatcher = CollectingDispatcher()
         await ActionOutOfScope().run(dispatcher, tracker([*before, user_event("out_of_scope")]), {})
         assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def ranked(intent: str, *ranking: tuple[str, float]) -> dict[str, Any]:
+    """A user event with the NLU's ranking, as Rasa records it."""
+    items = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return {"event": "user", "text": "...", "parse_data": {"intent": {"name": intent}, "intent_ranking": items}}
+
+
+async def test_a_follow_up_of_a_question_back_is_offered_that_question_again() -> None:
+    # "what if the police stop me?" asked back (police or detention?), then "and for how many
+    # days?" typed instead of pressing a button, read alone as the DT&V's role.
+    asked_back = ranked("nlu_fallback", ("nlu_fallback", 0.6), ("police_check", 0.4), ("detention", 0.3))
+    follow_up = ranked("dtv_role", ("dtv_role", 0.8), ("detention", 0.1))
+    events = [asked_back, {"event": "action", "name": "action_clarify"}, {"event": "action", "name": "action_listen"}]
+    t = tracker([*events, follow_up])
+    assert offered_before(t) == ["police_check", "detention"]
+    dispatcher = CollectingDispatcher()
+    await ActionClarifyFollowUp().run(dispatcher, t, {})
+    assert dispatcher.messages[0]["custom"] == {
+        "type": "clarify",
+        "topics": ["police_check", "detention", "dtv_role"],
+        "again": True,
+    }
+    # action_clarify (the rule, for a message the NLU is unsure of) offers the message's own reading.
+    dispatcher = CollectingDispatcher()
+    await ActionClarify().run(dispatcher, t, {})
+    assert dispatcher.messages[0]["custom"]["topics"] == ["dtv_role", "detention"]
+    # After an answer, the follow-up action asks about the answer, as action_clarify does.
+    answered = [*conversation("residence_chances", "x")[:-1], follow_up]
+    dispatcher = CollectingDispatcher()
+    await ActionClarifyFollowUp().run(dispatcher, tracker(answered), {})
+    assert dispatcher.messages[0]["custom"] == {
+        "type": "clarify",
+        "topics": ["dtv_role", "detention"],
+        "follow_up": "residence_chances",
+    }
+    # Read as out of scope ("how long does it take?"): asked again all the same.
+    dispatcher = CollectingDispatcher()
+    await ActionOutOfScope().run(dispatcher, tracker([*events, ranked("out_of_scope", ("out_of_scope", 0.9))]), {})
+    assert dispatcher.messages[0]["custom"] == {
+        "type": "clarify",
+        "topics": ["police_check", "detention"],
+        "again": True,
+    }
+    # A chain: the second follow-up still sees the first question's topics first.
+    chain = [*events, follow_up, {"event": "action", "name": "action_clarify_follow_up"}]
+    chain += [{"event": "action", "name": "action_listen"}, ranked("work_income", ("work_income", 0.9))]
+    assert offered_before(tracker(chain)) == ["police_check", "detention", "dtv_role"]
 
 
 async def test_clarify_without_candidates_asks_to_rephrase() -> None:

@@ -60,13 +60,43 @@ def predicted(policy: FollowUpPolicy, domain: Domain, events: list[Event]) -> st
 REFUSED = answered("me rechazaron el asilo, puedo volver a pedirlo?", "residence_chances")
 
 
+FOLLOW_UP = "action_clarify_follow_up"
+
+
+def unsure(text: str, *ranking: tuple[str, float]) -> UserUttered:
+    """A message the NLU was unsure of, as Rasa records it: nlu_fallback on top of the ranking."""
+    items = [{"name": "nlu_fallback", "confidence": 0.6}, *({"name": n, "confidence": c} for n, c in ranking)]
+    return UserUttered(text, {"name": "nlu_fallback", "confidence": 0.6}, parse_data={"intent_ranking": items})
+
+
 def test_a_follow_up_without_a_topic_of_its_own_is_asked_back(policy: FollowUpPolicy, domain: Domain) -> None:
     events = [*REFUSED, said("y cuanto tarda?", "return_apply")]
-    assert predicted(policy, domain, events) == "action_clarify"
-    # ... and then the bot waits for the user (no rule follows a question back on a topic intent).
-    assert predicted(policy, domain, [*events, ActionExecuted("action_clarify")]) == "action_listen"
+    assert predicted(policy, domain, events) == FOLLOW_UP
+    # ... and then the bot waits for the user (no rule knows this action).
+    assert predicted(policy, domain, [*events, ActionExecuted(FOLLOW_UP)]) == "action_listen"
     # Read as the answered topic again: not the same answer once more, but more on it.
-    assert predicted(policy, domain, [*REFUSED, said("y cuanto tarda?", "residence_chances")]) == "action_clarify"
+    assert predicted(policy, domain, [*REFUSED, said("y cuanto tarda?", "residence_chances")]) == FOLLOW_UP
+    # Unsure of it: asked back about the answer all the same (the rule's action_clarify would too).
+    assert predicted(policy, domain, [*REFUSED, unsure("y cuanto tarda?", ("return_apply", 0.3))]) == FOLLOW_UP
+
+
+def test_a_follow_up_of_a_question_back_is_asked_back(policy: FollowUpPolicy, domain: Domain) -> None:
+    # "what happens if the police stop me?", asked back (police or detention?), then "and for
+    # how many days?" typed instead of pressing a button: read alone, it is the DT&V's role.
+    asked_back = [
+        unsure("wat gebeurt als de politie mij stopt?", ("police_check", 0.4), ("detention", 0.3)),
+        ActionExecuted("action_clarify"),
+        ActionExecuted("action_listen"),
+    ]
+    for follow_up in (said("а на сколько дней?", "dtv_role"), unsure("а на сколько дней?", ("dtv_role", 0.4))):
+        assert predicted(policy, domain, [*asked_back, follow_up]) == FOLLOW_UP
+    # A question with a topic of its own after a question back is left to the rules.
+    assert predicted(policy, domain, [*asked_back, said("can I see a doctor?", "healthcare_access")]) is None
+    # A question back that offered no topic (out of scope) gives no context.
+    out_of_scope = [said("who won the football?", "out_of_scope"), ActionExecuted("action_out_of_scope")]
+    assert (
+        predicted(policy, domain, [*out_of_scope, ActionExecuted("action_listen"), said("where?", "dtv_role")]) is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,7 +111,7 @@ def test_a_follow_up_without_a_topic_of_its_own_is_asked_back(policy: FollowUpPo
 )
 def test_follow_ups_in_other_languages(policy: FollowUpPolicy, domain: Domain, text: str, read_as: str) -> None:
     events = [*REFUSED, said(text, read_as)]
-    assert predicted(policy, domain, events) == "action_clarify"
+    assert predicted(policy, domain, events) == FOLLOW_UP
 
 
 def test_what_is_left_to_the_rules(policy: FollowUpPolicy, domain: Domain) -> None:
@@ -93,6 +123,7 @@ def test_what_is_left_to_the_rules(policy: FollowUpPolicy, domain: Domain) -> No
         [*REFUSED, said("help now!", "emergency")],
         [*REFUSED, said("a person please", "counsellor_request")],
         [*REFUSED, said("/return_apply", "return_apply")],
+        [*REFUSED, unsure("help now!", ("emergency", 0.4))],
         [said("y cuanto tarda?", "return_apply")],
         [*REFUSED, SessionStarted(), ActionExecuted("action_listen"), said("y cuanto tarda?", "return_apply")],
         # not a topic
@@ -107,4 +138,4 @@ def test_what_is_left_to_the_rules(policy: FollowUpPolicy, domain: Domain) -> No
 def test_a_follow_up_after_a_question_back_still_follows_the_answer(policy: FollowUpPolicy, domain: Domain) -> None:
     asked_back = [said("y cuanto tarda?", "return_apply"), ActionExecuted("action_clarify")]
     events = [*REFUSED, *asked_back, ActionExecuted("action_listen"), said("y donde?", "housing_shelter")]
-    assert predicted(policy, domain, events) == "action_clarify"
+    assert predicted(policy, domain, events) == FOLLOW_UP
