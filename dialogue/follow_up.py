@@ -14,7 +14,8 @@ once more, where the follow-up asks for more than it says.
 After a question back nothing was answered: a follow-up typed instead of pressing a button
 ("а на сколько дней?", and for how many days?, after "police or detention?") is about the
 topics that question offered, and they are offered again, first. The same holds when the NLU
-was unsure of the follow-up (nlu_fallback): its own reading alone would offer the wrong topics.
+was unsure of the follow-up (nlu_fallback), whether its best reading is a topic or off-topic:
+its own readings alone would offer the wrong topics.
 
 Never overruled: emergencies (someone may be in danger), a counsellor request, buttons ("/topic"
 messages come from a button the user pressed), and a message that names a topic of its own
@@ -85,7 +86,12 @@ class FollowUpPolicy(Policy):
         message = tracker.latest_message
         if message is None:
             return False
-        if not names_no_topic(message.text or "", top_reading(message.parse_data), self.config):
+        text, reading = message.text or "", top_reading(message.parse_data)
+        # Unsure, and off-topic at best ("а на сколько дней?"): as much a follow-up as one
+        # read as a topic. A message the NLU is sure is off-topic keeps action_out_of_scope,
+        # which asks back about what came before in its own words.
+        unsure_off_topic = message.intent.get("name") == "nlu_fallback" and reading == "out_of_scope"
+        if not (names_no_topic(text, reading, self.config) or (unsure_off_topic and topic_free(text, self.config))):
             return False
         turns = history.session_turns(e.as_dict() for e in tracker.events)
         return history.previous_topic(turns) is not None or bool(history.offered_before(turns))
@@ -99,7 +105,15 @@ def names_no_topic(text: str, intent: str | None, config: dict[str, Any]) -> boo
     """
     if intent not in TOPIC_KEYS or intent in config["never_overruled"]:
         return False
+    return topic_free(text, config)
+
+
+def topic_free(text: str, config: dict[str, Any]) -> bool:
+    """Short, typed (not a button), and every concept in it one that any topic can be asked about."""
     text = text.strip()
     if not text or text.startswith(INTENT_MESSAGE_PREFIX) or len(text.split()) > config["max_words"]:
         return False
-    return set(default_lexicon().concepts_in(text)) <= set(config["topic_free_concepts"])
+    # Phrases read whole, as the tokenizer does (longest_match): Persian "chi kar konam?" (what
+    # shall I do?) asks "how", it does not name work ("kar konam", I work).
+    concepts = default_lexicon().concepts_in(text, longest_only=True)
+    return set(concepts) <= set(config["topic_free_concepts"])

@@ -72,20 +72,34 @@ class Lexicon:
                         forms.setdefault(concept, set()).add(normalised)
         return cls(forms)
 
-    def concepts_in(self, text: str) -> list[str]:
-        """The concepts mentioned in ``text``, each once, in a stable order."""
+    def concepts_in(self, text: str, *, longest_only: bool = False) -> list[str]:
+        """The concepts mentioned in ``text``, each once, in a stable order.
+
+        ``longest_only``: a match inside a longer match of another concept does not count. In
+        "chi kar konam" (what shall I do: "how"), "kar konam" (I work) is then not work.
+        """
         normalised = normalise(text)
-        found: set[str] = set()
+        spans: list[tuple[int, int, str]] = []
         for start in range(len(normalised)):
             if start and _WORD_CHAR.match(normalised, start - 1):
                 continue  # a form starts a word, or follows a clitic at the start of one
-            self._read(normalised, start, found, after_clitic=False)
+            self._read(normalised, start, start, spans, after_clitic=False)
             for clitic in _ARABIC_CLITICS:
                 if normalised.startswith(clitic, start):
-                    self._read(normalised, start + len(clitic), found, after_clitic=True)
+                    self._read(normalised, start, start + len(clitic), spans, after_clitic=True)
+        if longest_only:
+            spans = [
+                (start, end, concept)
+                for start, end, concept in spans
+                if not any(c != concept and s <= start and end <= e and e - s > end - start for s, e, c in spans)
+            ]
+        found = {concept for _, _, concept in spans}
         return [concept for concept in self._order if concept in found]
 
-    def _read(self, text: str, start: int, found: set[str], *, after_clitic: bool) -> None:
+    def _read(
+        self, text: str, word_start: int, start: int, spans: list[tuple[int, int, str]], *, after_clitic: bool
+    ) -> None:
+        """Every form that starts at ``start`` (after a clitic from ``word_start``), as a span."""
         node = self._trie
         for end in range(start, len(text)):
             node = node.get(text[end], {})
@@ -96,7 +110,7 @@ class Lexicon:
                     continue
                 if form.whole_word and end + 1 < len(text) and _WORD_CHAR.match(text, end + 1):
                     continue
-                found.add(form.concept)
+                spans.append((word_start, end + 1, form.concept))
 
 
 @dataclass(frozen=True)

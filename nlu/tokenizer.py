@@ -43,6 +43,7 @@ class ConceptTokenizer(PackageFingerprint, WhitespaceTokenizer):
             "concept_pairs": False,
             "question_tokens": False,
             "skip_greeting": False,
+            "longest_match": False,
         }
 
     @classmethod
@@ -80,11 +81,12 @@ class ConceptTokenizer(PackageFingerprint, WhitespaceTokenizer):
             token.text = token.lemma = normalise(token.text)
         if self._config.get("concepts", True):
             end = len(message.get(attribute) or "")
-            concepts = default_lexicon().concepts_in(text)
+            longest = bool(self._config.get("longest_match", False))
+            concepts = default_lexicon().concepts_in(text, longest_only=longest)
             names = tokens_for(concepts, self._config.get("concept_pairs", False))
             if self._config.get("question_tokens", False):
                 question = question_part(text)
                 if question is not None:
-                    names += question_tokens(question, default_lexicon().concepts_in(question))
+                    names += question_tokens(question, default_lexicon().concepts_in(question, longest_only=longest))
             tokens += [Token(name, end, end) for name in names]
         return tokens

@@ -47,10 +47,11 @@ FOLLOW_UPS = [
 # (first message, one the model is unsure of, follow-up typed instead of pressing a button)
 AFTER_QUESTION_BACK = [
     ("what about my case?", "how long does it take?"),
-    ("I got a letter", "what must I do?"),
-    ("help with going", "how much money?"),
+    ("i have a problem with my papers", "how much money?"),
+    ("ik heb een probleem", "moet ik betalen?"),
+    ("j'ai un souci avec mes papiers", "et combien de temps?"),
+    ("mushkilad ayaan qabaa", "intee lacag ah?"),
     ("я получил письмо", "а на сколько дней?"),
-    ("ما بعرف شو لازم اعمل", "وكم بياخد وقت؟"),
 ]
 
 # (first question, second question with a topic of its own, the topic it must get)

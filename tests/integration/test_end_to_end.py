@@ -196,15 +196,22 @@ async def test_a_follow_up_read_as_another_topic_is_asked_back_about_the_answer(
 
 
 async def test_a_follow_up_of_a_question_back_is_asked_back_with_that_questions_topics(gateway: Gateway) -> None:
-    # "help with going" is unclear (return options among the choices); "how much money?", typed
-    # instead of pressing a button, is read alone as reintegration support. It is asked back
-    # (dialogue/follow_up.py, action_clarify_follow_up): the first question's topics first, a
-    # counsellor before them, since the bot is unsure a second time. (`rasa test --e2e` cannot
-    # test this: it records the story's intent without the NLU's ranking.)
-    user = User("tg", "e2e-question-back", None)
-    replies = await gateway.text(user, "help with going")
-    first = [b.data for row in replies[0].buttons for b in row]
-    assert "i:return_options" in first, first
+    # A vague first message is asked back; "how much money?", typed instead of pressing a
+    # button, is read alone as reintegration support. It is asked back (dialogue/follow_up.py,
+    # action_clarify_follow_up): a counsellor first (unsure a second time), then the first
+    # question's topics. Which vague message the model is unsure of changes with the data: the
+    # first of these that is asked back is used. (`rasa test --e2e` cannot test this: it records
+    # the story's intent without the NLU's ranking.)
+    vague = ["what about my case?", "i have a problem", "i have a problem with my papers", "I got a letter"]
+    for n, text in enumerate(vague):
+        user = User("tg", f"e2e-question-back-{n}", None)
+        replies = await gateway.text(user, text)
+        offered = [b.data for row in replies[0].buttons for b in row if b.data.startswith("i:")]
+        offered = [d for d in offered if d != "i:counsellor_request"]
+        if offered:
+            break
+    else:
+        pytest.fail(f"none of {vague} was asked back with topics: the test needs a vague first message")
     replies = await gateway.text(user, "how much money?")
     data = [b.data for row in replies[0].buttons for b in row]
-    assert data[:2] == ["i:counsellor_request", "i:return_options"], data
+    assert data[:2] == ["i:counsellor_request", offered[0]], (text, offered, data)

@@ -88,8 +88,14 @@ def test_a_follow_up_of_a_question_back_is_asked_back(policy: FollowUpPolicy, do
         ActionExecuted("action_clarify"),
         ActionExecuted("action_listen"),
     ]
-    for follow_up in (said("а на сколько дней?", "dtv_role"), unsure("а на сколько дней?", ("dtv_role", 0.4))):
+    for follow_up in (
+        said("а на сколько дней?", "dtv_role"),
+        unsure("а на сколько дней?", ("dtv_role", 0.4)),
+        unsure("а на сколько дней?", ("out_of_scope", 0.4)),  # unsure and off-topic at best
+    ):
         assert predicted(policy, domain, [*asked_back, follow_up]) == FOLLOW_UP
+    # Sure it is off-topic: action_out_of_scope's rule (it asks back about the topics too).
+    assert predicted(policy, domain, [*asked_back, said("а на сколько дней?", "out_of_scope")]) is None
     # A question with a topic of its own after a question back is left to the rules.
     assert predicted(policy, domain, [*asked_back, said("can I see a doctor?", "healthcare_access")]) is None
     # A question back that offered no topic (out of scope) gives no context.
@@ -107,6 +113,7 @@ def test_a_follow_up_of_a_question_back_is_asked_back(policy: FollowUpPolicy, do
         ("intee lacag ah?", "reintegration_support"),  # Somali: how much money?
         ("а сколько это стоит?", "reintegration_support"),  # Russian: and how much does it cost?
         ("et combien d'heures?", "work_income"),  # French: and how many hours?
+        ("الان چه کار کنم؟", "work_income"),  # Persian: what shall I do now? ("کار کنم" alone: I work)
     ],
 )
 def test_follow_ups_in_other_languages(policy: FollowUpPolicy, domain: Domain, text: str, read_as: str) -> None:

@@ -37,6 +37,17 @@ def test_matching_rules(text: str, expected: list[str]) -> None:
     assert lexicon.concepts_in(text) == expected
 
 
+def test_longest_only_drops_a_match_inside_a_longer_one_of_another_concept() -> None:
+    lexicon = _lexicon(how=["chi kar konam"], work=["kar konam", "kar"], rejected=["rad shod"])
+    text = "asylumam rad shod, chi kar konam?"
+    assert lexicon.concepts_in(text) == ["how", "rejected", "work"]
+    assert lexicon.concepts_in(text, longest_only=True) == ["how", "rejected"]
+    # Not inside the longer match: still counted.
+    assert lexicon.concepts_in("chi kar konam, kar peyda nemikonam", longest_only=True) == ["how", "work"]
+    # The same concept's shorter form inside its longer one changes nothing.
+    assert lexicon.concepts_in("mitunam kar konam", longest_only=True) == ["work"]
+
+
 def test_the_shipped_lexicon_loads_and_avoids_known_false_friends() -> None:
     lexicon = default_lexicon()
     assert "doctor" in lexicon.concepts_in("can I see a doctor without papers")
