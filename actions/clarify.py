@@ -23,7 +23,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import payloads
-from actions.context import asked_back_before, offered_before, previous_topic
+from actions.context import turns
+from dialogue import history
 from dialogue.choices import MAX_CHOICES, likely_topics
 
 
@@ -46,12 +47,13 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        again = asked_back_before(tracker) >= 1
+        so_far = turns(tracker)
+        again = history.asked_back_before(so_far) >= 1
         topics = likely_topics(tracker.latest_message.get("intent_ranking") or [])
-        follow_up = previous_topic(tracker)
+        follow_up = history.previous_topic(so_far)
         if follow_up is None and self.follows_up:
             # After a question back: what it offered first, this message's own reading after.
-            topics = [*dict.fromkeys([*offered_before(tracker), *topics])][:MAX_CHOICES]
+            topics = [*dict.fromkeys([*history.offered_before(so_far), *topics])][:MAX_CHOICES]
         if topics or follow_up:
             dispatcher.utter_message(json_message=clarify_payload(topics, follow_up, again=again))
             return []
@@ -84,8 +86,9 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        follow_up = previous_topic(tracker)
-        offered = [] if follow_up else offered_before(tracker)
+        so_far = turns(tracker)
+        follow_up = history.previous_topic(so_far)
+        offered = [] if follow_up else history.offered_before(so_far)
         if follow_up:
             dispatcher.utter_message(json_message=clarify_payload([], follow_up))
         elif offered:  # typed instead of pressing a button ("how long does it take?"): ask again

@@ -15,24 +15,10 @@ def language_of(tracker: Tracker, default: str = "en") -> str:
 
 
 def turns(tracker: Tracker) -> list[history.Turn]:
+    """The conversation so far (dialogue/history.py), read once per action."""
     return history.session_turns(tracker.events)
 
 
 def topics_asked(tracker: Tracker, limit: int = 5) -> list[str]:
     """Topic keys answered in this session, most recent first, without repeats."""
     return history.topics_answered(turns(tracker), limit)
-
-
-def previous_topic(tracker: Tracker) -> str | None:
-    """The topic answered before the latest message in this session, or None (dialogue/history.py)."""
-    return history.previous_topic(turns(tracker))
-
-
-def asked_back_before(tracker: Tracker) -> int:
-    """How many messages in a row were asked back just before the latest one."""
-    return history.asked_back_before(turns(tracker))
-
-
-def offered_before(tracker: Tracker) -> list[str]:
-    """The topics the questions back just before the latest message offered ([] if none)."""
-    return history.offered_before(turns(tracker))

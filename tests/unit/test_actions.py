@@ -8,10 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarify, ActionClarifyFollowUp, ActionOutOfScope
-from actions.context import asked_back_before, language_of, offered_before, previous_topic, topics_asked
+from actions.context import language_of, topics_asked, turns
 from actions.handoff import ActionRequestCounsellor
 from bot.handoff.requests import HandoffRequests
 from bot.state.keys import Keys
+from dialogue import history
 from dialogue.choices import likely_topics
 
 
@@ -178,6 +179,18 @@ async def test_out_of_scope_right_after_an_answer_is_asked_back() -> None:
         dispatcher = CollectingDispatcher()
         await ActionOutOfScope().run(dispatcher, tracker([*before, user_event("out_of_scope")]), {})
         assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+def previous_topic(t: Tracker) -> str | None:
+    return history.previous_topic(turns(t))
+
+
+def asked_back_before(t: Tracker) -> int:
+    return history.asked_back_before(turns(t))
+
+
+def offered_before(t: Tracker) -> list[str]:
+    return history.offered_before(turns(t))
 
 
 def ranked(intent: str, *ranking: tuple[str, float]) -> dict[str, Any]:
