@@ -91,17 +91,18 @@ def offered_before(turns: list[Turn], *, skip_asked_back: int = 2) -> list[str]:
     days?", typed instead of pressing a button) is about what that question back offered.
     Up to ``skip_asked_back`` + 1 turns asked back in a row count, each adding its likely
     topics (the follow-up's own reading comes after the question it follows); [] when the
-    turn before the latest was not asked back. A message read as out of scope offered no
-    topics (action_out_of_scope says what the bot can help with): it ends the run.
+    turn before the latest was not asked back. A message read as out of scope adds no topics
+    of its own (action_out_of_scope offers only what came before it, if anything).
     """
     runs: list[Turn] = []
     for turn in reversed(turns[:-1]):
-        if not turn.asked_back or turn.intent == "out_of_scope" or len(runs) > skip_asked_back:
+        if not turn.asked_back or len(runs) > skip_asked_back:
             break
         runs.append(turn)
     offered: list[str] = []
     for turn in reversed(runs):
-        offered.extend(t for t in turn.likely if t not in offered)
+        if turn.intent != "out_of_scope":
+            offered.extend(t for t in turn.likely if t not in offered)
     return offered[:MAX_CHOICES]
 
 

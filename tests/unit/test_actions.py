@@ -235,6 +235,11 @@ async def test_a_follow_up_of_a_question_back_is_offered_that_question_again() -
         "topics": ["police_check", "detention"],
         "again": True,
     }
+    # Read as out of scope in between, asked again: the chain goes on, with no topics of its own.
+    off_topic = ranked("out_of_scope", ("out_of_scope", 0.7), ("work_income", 0.2))
+    chain = [*events, off_topic, {"event": "action", "name": "action_out_of_scope"}]
+    chain += [{"event": "action", "name": "action_listen"}, follow_up]
+    assert offered_before(tracker(chain)) == ["police_check", "detention"]
     # A chain: the second follow-up still sees the first question's topics first.
     chain = [*events, follow_up, {"event": "action", "name": "action_clarify_follow_up"}]
     chain += [{"event": "action", "name": "action_listen"}, ranked("work_income", ("work_income", 0.9))]
