@@ -64,14 +64,9 @@ SWITCHES = [
 ]
 
 
-async def second_reply(agent, sender: str, first: str, second: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
-    """The NLU's reading of the second message and the bot's actions after it."""
-    intent, actions, _ = await conversation(agent, sender, first, second)
-    return intent, actions
-
-
 async def conversation(agent, sender: str, first: str, second: str) -> tuple[str, list[str], list[Turn]]:  # type: ignore[no-untyped-def]
-    """second_reply, and the conversation's turns as dialogue/history.py reads them."""
+    """The NLU's reading of the second message, the bot's actions after it, and the
+    conversation's turns as dialogue/history.py reads them."""
     from rasa.core.channels.channel import UserMessage
 
     for text in (first, second):
@@ -98,7 +93,7 @@ async def main() -> int:
     agent = Agent.load(str(ensure_model(quiet=True)))
     asked_back = 0
     for n, (first, second) in enumerate(FOLLOW_UPS):
-        intent, actions = await second_reply(agent, f"probe-f{n}", first, second)
+        intent, actions, _ = await conversation(agent, f"probe-f{n}", first, second)
         asked_back += any(a in ASKED_BACK for a in actions)
         print(f"follow-up\t{second}\tread as {intent}\t-> {' '.join(actions)}")
     again, unsure_first = 0, 0
@@ -110,7 +105,7 @@ async def main() -> int:
         print(f"after asked back\t{second}\tread as {intent}\t-> {' '.join(actions)}, offered again: {offered}")
     answered = 0
     for n, (first, second, topic) in enumerate(SWITCHES):
-        intent, actions = await second_reply(agent, f"probe-s{n}", first, second)
+        intent, actions, _ = await conversation(agent, f"probe-s{n}", first, second)
         answered += actions[:1] == [f"utter_{topic}"]
         print(f"new topic\t{second}\tread as {intent}\t-> {' '.join(actions)}")
     print(
