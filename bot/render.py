@@ -20,10 +20,11 @@ from bot.topics import ALL_INTENTS
 logger = logging.getLogger(__name__)
 
 RLM = "\u200f"
-# Replies that say the bot did not understand, or cannot read what was sent (a voice message).
-# A person in danger whose message was not understood must still see the emergency number at
-# once, without a second try: these replies end with it.
-NOT_UNDERSTOOD_KEYS = frozenset(
+# Replies that say the bot did not understand, or cannot read what was sent (a voice message),
+# and the reply to "I need help" with no topic named. A person in danger whose message was not
+# understood, or who only said they need help, must still see the emergency number at once,
+# without a second try: these replies end with it.
+EMERGENCY_LINE_KEYS = frozenset(
     {
         "clarify.prompt",
         "clarify.again",
@@ -34,6 +35,7 @@ NOT_UNDERSTOOD_KEYS = frozenset(
         "out_of_scope",
         "media.voice",
         "media.other",
+        "conversation.need_help",
     }
 )
 _TAG = re.compile(r"<[^>]+>")
@@ -198,7 +200,7 @@ class ReplyRenderer:
         return self.reply(self._with_emergency_line(key, text, language), language, rows)
 
     def _with_emergency_line(self, key: str, text: str, language: str) -> str:
-        if key not in NOT_UNDERSTOOD_KEYS:
+        if key not in EMERGENCY_LINE_KEYS:
             return text
         return f"{text}\n\n{self.t('safety.emergency_line', language)}"
 

@@ -50,6 +50,7 @@ CONVERSATIONAL_INTENTS: tuple[str, ...] = (
     "deny",
     "change_language",
     "menu",
+    "need_help",
     "bot_challenge",
     "out_of_scope",
 )

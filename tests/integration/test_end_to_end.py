@@ -114,7 +114,7 @@ async def test_model_parse_returns_topic_keys(stack: Stack) -> None:
         response.raise_for_status()
         assert response.json()["intent"]["name"] == "healthcare_access"
         assert {i["name"] for i in response.json()["intent_ranking"]} <= set(TOPIC_KEYS) | {
-            "greet", "goodbye", "thanks", "affirm", "deny", "change_language", "menu", "bot_challenge",
+            "greet", "goodbye", "thanks", "affirm", "deny", "change_language", "menu", "need_help", "bot_challenge",
             "out_of_scope", "nlu_fallback",
         }  # fmt: skip
 

@@ -253,3 +253,23 @@ def test_a_possible_follow_up_on_a_topic_without_details_offers_a_counsellor(cat
     assert alone.text.rstrip().endswith(catalog.render("safety.emergency_line", "ti").text)
     again = renderer.clarify(["return_apply"], "es", again=True, follow_up="residence_chances")
     assert [b.data for row in again.buttons for b in row] == ["i:counsellor_request", "i:return_apply", "m"]
+
+
+def test_the_reply_to_i_need_help_offers_a_counsellor_the_menu_and_the_emergency_number(
+    catalog: ContentCatalog,
+) -> None:
+    # "I need help", "my situation is difficult": no topic named, so no answer to give; someone
+    # in that state may be in danger, so the number comes with it, as under "not understood".
+    import yaml
+
+    from bot.config import REPO_ROOT
+    from bot.render import ReplyRenderer
+
+    domain = yaml.safe_load((REPO_ROOT / "domain" / "conversation.yml").read_text(encoding="utf-8"))
+    payload = domain["responses"]["utter_need_help"][0]
+    renderer = ReplyRenderer(catalog, retention_days=30)
+    for language in ("en", "so", "fa"):
+        (reply,) = renderer.from_rasa([payload], language)
+        assert [b.data for row in reply.buttons for b in row] == ["i:counsellor_request", "m"]
+        assert reply.text.startswith(catalog.render("conversation.need_help", language).text)
+        assert reply.text.rstrip().endswith(catalog.render("safety.emergency_line", language).text)
