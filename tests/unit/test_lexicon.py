@@ -180,3 +180,27 @@ def test_the_tokenizer_reads_the_message_after_its_greeting_but_trains_on_it_who
     tokenizer.process_training_data(TrainingData([example]))
     tokens = [t.text for t in example.get("text_tokens")]
     assert tokens[0] == "salam" and "⟨hello⟩" in tokens
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my situation is difficult",
+        "mijn situatie is moeilijk",
+        "ma situation est difficile",
+        "xaaladdaydu way adag tahay",
+        "وضعیت من سخته",
+        "durumum cok zor",
+    ],
+)
+def test_my_situation_is_trouble_not_the_situation_in_a_country(text: str) -> None:
+    # "my situation is difficult" had been read as news from the country of origin (news_info's
+    # "situation"): the longer "my situation" form of `trouble` now wins.
+    assert default_lexicon().concepts_in(text, longest_only=True) == ["trouble"]
+
+
+def test_the_situation_in_a_country_is_still_news() -> None:
+    lexicon = default_lexicon()
+    assert "news_info" in lexicon.concepts_in("how is the situation in somalia now", longest_only=True)
+    assert "news_info" in lexicon.concepts_in("xaaladda soomaaliya sidee tahay", longest_only=True)
+    assert "trouble" not in lexicon.concepts_in("how is the situation in somalia now", longest_only=True)
