@@ -44,13 +44,14 @@ FOLLOW_UPS = [
     ("can i get a lawyer for free?", "and where?"),
 ]
 
-# (first message, one the model is unsure of, follow-up typed instead of pressing a button)
+# (first message, one the model is unsure of, follow-up typed instead of pressing a button).
+# "I have a problem (with my papers)" was one until it got an answer of its own (need_help).
 AFTER_QUESTION_BACK = [
     ("what about my case?", "how long does it take?"),
-    ("i have a problem with my papers", "how much money?"),
-    ("ik heb een probleem", "moet ik betalen?"),
-    ("j'ai un souci avec mes papiers", "et combien de temps?"),
-    ("mushkilad ayaan qabaa", "intee lacag ah?"),
+    ("a question about my papers", "how much money?"),
+    ("vraag over mijn papieren", "moet ik betalen?"),
+    ("c'est pour mes papiers", "et combien de temps?"),
+    ("waraaqahayga ku saabsan", "intee lacag ah?"),
     ("я получил письмо", "а на сколько дней?"),
 ]
 

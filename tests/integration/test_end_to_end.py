@@ -202,7 +202,7 @@ async def test_a_follow_up_of_a_question_back_is_asked_back_with_that_questions_
     # question's topics. Which vague message the model is unsure of changes with the data: the
     # first of these that is asked back is used. (`rasa test --e2e` cannot test this: it records
     # the story's intent without the NLU's ranking.)
-    vague = ["what about my case?", "i have a problem", "i have a problem with my papers", "I got a letter"]
+    vague = ["what about my case?", "a question about my papers", "about my documents", "I got a letter"]
     for n, text in enumerate(vague):
         user = User("tg", f"e2e-question-back-{n}", None)
         replies = await gateway.text(user, text)
