@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
 .PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help \
-	content-check coverage preview nlu-report nlu-audit nlu-cv follow-up-probe profile
+	content-check coverage preview nlu-report nlu-audit nlu-cv follow-up-probe typo-probe profile
 
 help:
 	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
@@ -102,3 +102,8 @@ nlu-cv: $(STAMP)
 # Follow-up questions in two-message conversations through the trained model (no server).
 follow-up-probe: model
 	$(PY) scripts/follow_up_probe.py
+
+# The report's held-out messages as they are, without accents or punctuation, and with typing
+# errors (~12 min; `ARGS='--variants "as they are" "one typo"'` for two of them).
+typo-probe: $(STAMP)
+	$(PY) scripts/typo_probe.py $(ARGS)
