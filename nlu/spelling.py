@@ -6,9 +6,10 @@ model, so its words and most of its character n-grams say nothing, and the lexic
 (`make typo-probe`). The corrector knows the words of the training examples (normalised,
 nlu/normalise.py) and reads an unknown word of four letters or more as the known word one edit
 away (a letter dropped, added, replaced, or two neighbours swapped, not the first letter), if
-there is exactly one such word seen at least twice. It leaves alone a word the lexicon already
-understands (its forms match word starts, so "deportation" is known through "deport"), a word
-with no known neighbour and one with several ("kills": "kill" or "kilos"?).
+there is exactly one such word seen at least twice, or several that are one concept of the
+lexicon ("doktr": "dokter" or "doktor"). It leaves alone a word the lexicon already understands
+(its forms match word starts, so "deportation" is known through "deport"), a word with no
+known neighbour and one with several meanings ("kills": "kill" or "kilos"?).
 
 Found with symmetric deletes (as SymSpell): each known word is indexed under itself and every
 form with one letter deleted; an unknown word's candidates are the words indexed under it or
@@ -84,8 +85,16 @@ class SpellingCorrector:
         # People seldom mistype a word's first letter, and a known word that differs there is
         # more often another word ("leggen" / "zeggen", "dacht" / "nacht") than the one meant.
         near = [c for c in candidates if c[0] == word[0] and one_edit_apart(word, c)]
-        # Only one: with two ("kills": "kill" or "kilos"?) a guess would as often be wrong.
-        return near[0] if len(near) == 1 else None
+        if len(near) == 1:
+            return near[0]
+        # Of several, only if they are spellings of one thing to the lexicon ("doktr": "dokter"
+        # and "doktor" are both the concept doctor): the most frequent. Otherwise ("kills":
+        # "kill" or "kilos"?) a guess would as often be wrong.
+        if near and self._lexicon is not None:
+            meanings = {tuple(self._lexicon.concepts_in(c)) for c in near}
+            if len(meanings) == 1 and meanings != {()}:
+                return max(near, key=lambda c: (self.counts[c], c))
+        return None
 
     def correct(self, text: str) -> str:
         """The text with each word that needs it corrected; everything else as it was.

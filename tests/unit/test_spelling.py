@@ -80,6 +80,13 @@ def test_with_two_known_words_one_error_away_it_does_not_guess() -> None:
     assert corrector.word("papes") == "papers"
 
 
+def test_several_known_words_that_are_one_concept_give_the_most_frequent() -> None:
+    lexicon = Lexicon({"doctor": {"dokter", "doktor"}, "money": {"kilo"}})
+    corrector = SpellingCorrector.learn(["dokter"] * 2 + ["doktor"] * 3 + ["kill", "kill", "kilos", "kilos"], lexicon)
+    assert corrector.word("doktr") == "doktor"
+    assert corrector.word("kills") is None  # "kill" is no concept, "kilos" money
+
+
 def test_a_word_seen_once_is_no_correction() -> None:
     # It may be a typo itself, or a rare word.
     assert SpellingCorrector.learn(["the letter", "my papers", "my papers"]).word("lettter") is None
