@@ -34,6 +34,15 @@ _WORD = re.compile(r"[^\W\d_]+")  # a word of normalised text
 _RAW_WORD = regex.compile(r"\p{L}[\p{L}\p{M}\u200c\u200d]*")  # as typed: letters, their marks, joiners
 
 
+def word_counts(texts: Iterable[str]) -> dict[str, int]:
+    """The normalised words of the texts, as correct() finds them, and how often each occurs."""
+    counts: collections.Counter[str] = collections.Counter()
+    for text in texts:
+        # A zero-width non-joiner stays inside a Persian word, as it does in the tokenizer's.
+        counts.update(w for w in map(normalise, _RAW_WORD.findall(text)) if _WORD.fullmatch(w))
+    return dict(counts)
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -66,12 +75,7 @@ class SpellingCorrector:
 
     @classmethod
     def learn(cls, texts: Iterable[str], lexicon: Lexicon | None = None) -> SpellingCorrector:
-        counts: collections.Counter[str] = collections.Counter()
-        for text in texts:
-            # Words as correct() finds them: a zero-width non-joiner stays inside a Persian word,
-            # as it does in the tokenizer's.
-            counts.update(w for w in map(normalise, _RAW_WORD.findall(text)) if _WORD.fullmatch(w))
-        return cls(dict(counts), lexicon)
+        return cls(word_counts(texts), lexicon)
 
     def word(self, word: str) -> str | None:
         """The known word an unknown (normalised) word stands for, or None."""

@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu.fingerprint import PackageFingerprint
 from nlu.lexicon import default_lexicon, greeting_end, question_part, question_tokens, tokens_for
 from nlu.normalise import normalise
-from nlu.spelling import SpellingCorrector
+from nlu.spelling import SpellingCorrector, word_counts
 
 GREETING_END = "greeting_end"  # where a greeting that opens the message ends (process() sets it)
 SPELLED = "spelled_text"  # the message's text with typing errors corrected (process() sets it)
@@ -82,7 +82,7 @@ class ConceptTokenizer(PackageFingerprint, WhitespaceTokenizer):
         words: dict[str, int] = {}
         if self._config.get("spelling", False):
             texts = (m.get(TEXT) or "" for m in training_data.training_examples)
-            words = SpellingCorrector.learn(texts).counts
+            words = word_counts(texts)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _WORDS_FILE).write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
         return self._resource
