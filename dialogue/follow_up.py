@@ -39,6 +39,7 @@ from bot.topics import TOPIC_KEYS
 from dialogue import history
 from dialogue.choices import top_reading
 from nlu.lexicon import default_lexicon
+from nlu.tokenizer import SPELLED
 
 # Higher than RulePolicy's 4 (rasa.core.constants): at equal confidence this policy wins.
 PRIORITY = 6
@@ -86,7 +87,10 @@ class FollowUpPolicy(Policy):
         message = tracker.latest_message
         if message is None:
             return False
-        text, reading = message.text or "", top_reading(message.parse_data)
+        # As the model read it: with typing errors corrected ("and can I see a doktr?" names
+        # healthcare; read as typed, it would name no topic and be asked back).
+        text = message.parse_data.get(SPELLED) or message.text or ""
+        reading = top_reading(message.parse_data)
         # Unsure, and off-topic at best ("а на сколько дней?"): as much a follow-up as one
         # read as a topic. A message the NLU is sure is off-topic keeps action_out_of_scope,
         # which asks back about what came before in its own words.

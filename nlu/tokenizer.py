@@ -33,7 +33,9 @@ from nlu.normalise import normalise
 from nlu.spelling import SpellingCorrector, word_counts
 
 GREETING_END = "greeting_end"  # where a greeting that opens the message ends (process() sets it)
-SPELLED = "spelled_text"  # the message's text with typing errors corrected (process() sets it)
+# The message's text with typing errors corrected (process() sets it). It is part of the parse
+# result, so that the dialogue reads the message as the model did (dialogue/follow_up.py).
+SPELLED = "spelled_text"
 _WORDS_FILE = "words.json"
 
 
@@ -110,7 +112,7 @@ class ConceptTokenizer(PackageFingerprint, WhitespaceTokenizer):
                 text = message.get(TEXT) or ""
                 spelled = self._corrector.correct(text)
                 if spelled != text:
-                    message.set(SPELLED, spelled)
+                    message.set(SPELLED, spelled, add_to_output=True)
         # Only when reading users' messages, not in training: "salam, can I see a doctor?" is
         # read as "can I see a doctor?" (nlu/lexicon.py, greeting_end). Training on the examples
         # as they are keeps the model as it was: skipping in training too cost 0.25 points in

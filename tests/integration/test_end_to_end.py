@@ -193,6 +193,10 @@ async def test_a_follow_up_read_as_another_topic_is_asked_back_about_the_answer(
     # A follow-up that names a topic of its own is answered.
     replies = await gateway.text(user, "y donde puedo dormir esta noche?")
     assert plain(catalog.render("housing_shelter.answer", "es").text)[:40] in plain(replies[0].text)
+    # Also when its topic word is misspelt: the policy reads the message as the model did, with
+    # "medco" corrected to "medico" (nlu/spelling.py); as typed it would name no topic.
+    replies = await gateway.text(user, "y puedo ir al medco?")
+    assert plain(catalog.render("healthcare_access.answer", "es").text)[:40] in plain(replies[0].text)
 
 
 async def test_a_follow_up_of_a_question_back_is_asked_back_with_that_questions_topics(gateway: Gateway) -> None:

@@ -18,6 +18,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserU
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from dialogue.follow_up import FollowUpPolicy
+from nlu.tokenizer import SPELLED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -140,6 +141,19 @@ def test_what_is_left_to_the_rules(policy: FollowUpPolicy, domain: Domain) -> No
     ]  # fmt: skip
     for events in cases:
         assert predicted(policy, domain, events) is None, events[-1]
+
+
+def test_a_misspelt_topic_word_is_read_as_the_model_read_it(policy: FollowUpPolicy, domain: Domain) -> None:
+    # The tokenizer's spelling corrector read "doktr" as "dokter" (nlu/spelling.py) and puts what
+    # it read in the parse result: the message names healthcare, it is no follow-up.
+    misspelt = UserUttered(
+        "and can I see a doktr?",
+        {"name": "healthcare_access", "confidence": 0.9},
+        parse_data={SPELLED: "and can I see a dokter?"},  # type: ignore[typeddict-unknown-key]
+    )
+    assert predicted(policy, domain, [*REFUSED, misspelt]) is None
+    # Without a correction, the text as typed is read.
+    assert predicted(policy, domain, [*REFUSED, said("and can I see a doktr?", "healthcare_access")]) == FOLLOW_UP
 
 
 def test_a_follow_up_after_a_question_back_still_follows_the_answer(policy: FollowUpPolicy, domain: Domain) -> None:

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.lexicon import Lexicon
 from nlu.spelling import SpellingCorrector, one_edit_apart
-from nlu.tokenizer import ConceptTokenizer
+from nlu.tokenizer import SPELLED, ConceptTokenizer
 
 TRAINING = [
     "kan ik naar de dokter zonder papieren?",
@@ -112,6 +112,8 @@ def test_the_tokenizer_reads_the_corrected_word_but_the_message_keeps_the_users_
     assert tokens[:7] == ["kan", "ik", "naar", "de", "dokter", "zonder", "papieren"]
     assert "⟨doctor⟩" in tokens
     assert message.get(TEXT) == "Kan ik naar de doktre zoder papieren?"
+    # What the model read is in the parse result, for the dialogue (dialogue/follow_up.py).
+    assert message.as_dict(only_output_properties=True)[SPELLED] == "Kan ik naar de dokter zonder papieren?"
     # Without the setting nothing is learned or corrected.
     plain = {**ConceptTokenizer.get_default_config()}
     resource = ConceptTokenizer.create(plain, storage, Resource("plain"), context).train(TrainingData([]))
