@@ -7,9 +7,11 @@ model, so its words and most of its character n-grams say nothing, and the lexic
 nlu/normalise.py) and reads an unknown word of four letters or more as the known word one edit
 away (a letter dropped, added, replaced, or two neighbours swapped, not the first letter), if
 there is exactly one such word seen at least twice, or several that are one concept of the
-lexicon ("doktr": "dokter" or "doktor"). It leaves alone a word the lexicon already understands
+lexicon ("doktr": "dokter" or "doktor"), or of several one far more common than the others
+("hellp": "help", not "hello"). It leaves alone a word the lexicon already understands
 (its forms match word starts, so "deportation" is known through "deport"), a word with no
-known neighbour and one with several meanings ("kills": "kill" or "kilos"?).
+known neighbour and one with several meanings none of which is far more common ("kills": "kill"
+or "kilos"?).
 
 Found with symmetric deletes (as SymSpell): each known word is indexed under itself and every
 form with one letter deleted; an unknown word's candidates are the words indexed under it or
@@ -30,6 +32,11 @@ from nlu.normalise import normalise
 MIN_LENGTH = 4  # shorter words have too many neighbours one letter away ("bed", "bad", "bid")
 # A word seen once in training may be a typo itself, or a rare word a new word is not likely to be.
 MIN_COUNT = 2
+# Of several known words one error away, one seen this many times as often as any other is the
+# one meant ("hellp": "help" 159 times, "hello" 6). Measured on the held-out 20% of seed 13
+# (answered right, clean / one typo / a typo in every other word): without 85.8 / 80.8 / 77.2%,
+# 5 times 85.8 / 81.2 / 78.1%, 3 times 85.7 / 81.3%, 10 times 85.8 / 81.0 / 77.7%.
+DOMINANCE = 5
 _WORD = re.compile(r"[^\W\d_]+")  # a word of normalised text
 _RAW_WORD = regex.compile(r"\p{L}[\p{L}\p{M}\u200c\u200d]*")  # as typed: letters, their marks, joiners
 
@@ -97,6 +104,11 @@ class SpellingCorrector:
         if near and self._lexicon is not None:
             meanings = {tuple(self._lexicon.concepts_in(c)) for c in near}
             if len(meanings) == 1 and meanings != {()}:
+                return max(near, key=lambda c: (self.counts[c], c))
+        # Or one far more common than the others.
+        if len(near) > 1:
+            first, second = sorted((self.counts[c] for c in near), reverse=True)[:2]
+            if first >= DOMINANCE * second:
                 return max(near, key=lambda c: (self.counts[c], c))
         return None
 

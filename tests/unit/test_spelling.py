@@ -87,6 +87,12 @@ def test_several_known_words_that_are_one_concept_give_the_most_frequent() -> No
     assert corrector.word("kills") is None  # "kill" is no concept, "kilos" money
 
 
+def test_of_several_known_words_one_far_more_common_is_the_one_meant() -> None:
+    corrector = SpellingCorrector.learn(["help"] * 10 + ["hello"] * 2 + ["kill"] * 8 + ["kilos"] * 2)
+    assert corrector.word("hellp") == "help"  # seen 5 times as often as "hello"
+    assert corrector.word("kills") is None  # 4 times as often: no guess
+
+
 def test_a_word_seen_once_is_no_correction() -> None:
     # It may be a typo itself, or a rare word.
     assert SpellingCorrector.learn(["the letter", "my papers", "my papers"]).word("lettter") is None
