@@ -18,6 +18,10 @@ back, with the emergency numbers as the first choice. "My friend swallowed a lot
 for a question about medicines on the return trip must not get that answer alone. On the
 held-out split of 2026-12-06 this asked back 3 of the 9 emergencies otherwise answered with
 another topic, at the cost of 6 of 4,282 right answers (`make nlu-report`).
+
+And a message that mentions danger (the lexicon's suicide, violence or emergency concepts) is
+never taken for a short reply: "لا اريد ان اعيش بعد الان" (I don't want to live any more) was
+read as "no" (0.96) and would have been answered "OK".
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.topics import MIN_CHOICE_CONFIDENCE, SHORT_REPLY_INTENTS
 from nlu.classifier import NO_KNOWN_WORD
 from nlu.fingerprint import PackageFingerprint
-from nlu.lexicon import QUESTION_MARKS
+from nlu.lexicon import QUESTION_MARKS, concept_token
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -48,6 +53,7 @@ class GuardedFallbackClassifier(PackageFingerprint, FallbackClassifier):
             "ask_back_without_known_words": True,
             "danger_intent": "emergency",
             "danger_min_confidence": MIN_CHOICE_CONFIDENCE,
+            "danger_concepts": ["suicide", "violence", "emergency"],
         }
 
     def _should_fallback(self, message: Message) -> bool:
@@ -58,6 +64,8 @@ class GuardedFallbackClassifier(PackageFingerprint, FallbackClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if self._maybe_danger(message, intent):
             return True
+        if intent in self.component_config["short_reply_intents"] and self._mentions_danger(message):
+            return True
         text = str(message.get(TEXT) or "").strip()
         words = len(text.split())
         if intent in self.component_config["reply_intents_never_asked"] and text.endswith(QUESTION_MARKS):
@@ -66,6 +74,11 @@ class GuardedFallbackClassifier(PackageFingerprint, FallbackClassifier):
             intent in self.component_config["short_reply_intents"]
             and words > self.component_config["short_reply_max_words"]
         )
+
+    def _mentions_danger(self, message: Message) -> bool:
+        """Whether the tokenizer found a danger concept in the message (nlu/tokenizer.py)."""
+        danger = {concept_token(c) for c in self.component_config["danger_concepts"]}
+        return any(token.text in danger for token in message.get(TOKENS_NAMES[TEXT]) or [])
 
     def _maybe_danger(self, message: Message, intent: str | None) -> bool:
         danger = self.component_config["danger_intent"]

@@ -116,6 +116,32 @@ class SpellingCorrector:
         """The text with each word that needs it corrected; everything else as it was.
 
         Only the corrected words change (normalised, as the tokenizer reads them): the rest
-        stays as typed, so that a message without typos is read exactly as before.
+        stays as typed, so that a message without typos is read exactly as before. A word that
+        is part of a phrase of the lexicon is no typo: in "no kiero vivir" (I don't want to
+        live, a form of suicide) "kiero" is not read as the Somali "kiro" (rent).
         """
-        return _RAW_WORD.sub(lambda m: self.word(normalise(m.group())) or m.group(), text)
+        matches = list(_RAW_WORD.finditer(text))
+        words = [normalise(m.group()) for m in matches]
+        in_phrase = self._in_phrases(words)
+        out, at = [], 0
+        for number, (match, word) in enumerate(zip(matches, words, strict=True)):
+            spelled = None if number in in_phrase else self.word(word)
+            if spelled is not None:
+                out += [text[at : match.start()], spelled]
+                at = match.end()
+        return "".join(out) + text[at:]
+
+    def _in_phrases(self, words: list[str]) -> set[int]:
+        """Which of the words are part of a lexicon form of several words."""
+        if self._lexicon is None or len(words) < 2:
+            return set()
+        starts, position = [], 0
+        for word in words:
+            starts.append(position)
+            position += len(word) + 1
+        joined = " ".join(words)
+        found: set[int] = set()
+        for start, end, _ in self._lexicon.spans(joined):
+            if " " in joined[start:end]:
+                found.update(i for i, s in enumerate(starts) if start <= s < end)
+        return found

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.classifier import NO_KNOWN_WORD
@@ -68,3 +71,16 @@ def test_a_possible_emergency_is_asked_back_not_answered_as_another_topic() -> N
     )
     assert pills.get("intent")["name"] == "nlu_fallback"
     assert trip.get("intent")["name"] == "return_medical"
+
+
+def test_a_message_that_mentions_danger_is_never_a_short_reply() -> None:
+    # "لا اريد ان اعيش بعد الان" (I don't want to live any more) was read as "no" (0.96): the
+    # tokenizer found the suicide concept; "OK" must not be the answer.
+    danger = classified("لا اريد ان اعيش بعد الان", "deny", 0.96)
+    danger.set(TOKENS_NAMES[TEXT], [Token("اريد", 3), Token("⟨suicide⟩", 24)])
+    plain = classified("no thanks", "deny", 0.96)
+    plain.set(TOKENS_NAMES[TEXT], [Token("no", 0), Token("⟨no⟩", 9)])
+    topic = classified("my husband hits me, can I get a shelter?", "housing_shelter", 0.9)
+    topic.set(TOKENS_NAMES[TEXT], [Token("⟨violence⟩", 40), Token("⟨shelter⟩", 40)])
+    out = fallback().process([danger, plain, topic])
+    assert [m.get("intent")["name"] for m in out] == ["nlu_fallback", "deny", "housing_shelter"]

@@ -93,6 +93,13 @@ def test_of_several_known_words_one_far_more_common_is_the_one_meant() -> None:
     assert corrector.word("kills") is None  # 4 times as often: no guess
 
 
+def test_a_word_of_a_phrase_of_the_lexicon_is_left_alone() -> None:
+    lexicon = Lexicon({"suicide": {"no kiero vivir"}, "money": {"kiro"}})
+    corrector = SpellingCorrector.learn(["kiro", "kiro"], lexicon)
+    assert corrector.correct("ya no kiero vivir") == "ya no kiero vivir"
+    assert corrector.correct("kiero una casa") == "kiro una casa"  # alone, a typo as any other
+
+
 def test_a_word_seen_once_is_no_correction() -> None:
     # It may be a typo itself, or a rare word.
     assert SpellingCorrector.learn(["the letter", "my papers", "my papers"]).word("lettter") is None
