@@ -78,11 +78,7 @@ class Lexicon:
         ``longest_only``: a match inside a longer match of another concept does not count. In
         "chi kar konam" (what shall I do: "how"), "kar konam" (I work) is then not work.
         """
-        found = {concept for _, _, concept in self.spans(normalise(text), longest_only=longest_only)}
-        return [concept for concept in self._order if concept in found]
-
-    def spans(self, normalised: str, *, longest_only: bool = False) -> list[tuple[int, int, str]]:
-        """Where a normalised text mentions each concept: (start, end, concept), a span per form found."""
+        normalised = normalise(text)
         spans: list[tuple[int, int, str]] = []
         for start in range(len(normalised)):
             if start and _WORD_CHAR.match(normalised, start - 1):
@@ -97,7 +93,8 @@ class Lexicon:
                 for start, end, concept in spans
                 if not any(c != concept and s <= start and end <= e and e - s > end - start for s, e, c in spans)
             ]
-        return spans
+        found = {concept for _, _, concept in spans}
+        return [concept for concept in self._order if concept in found]
 
     def _read(
         self, text: str, word_start: int, start: int, spans: list[tuple[int, int, str]], *, after_clitic: bool

@@ -3,15 +3,15 @@
 People type fast on a phone: "zoder papieren", "grautit", "docor". Such a word is unknown to the
 model, so its words and most of its character n-grams say nothing, and the lexicon's concept
 ("⟨doctor⟩") is lost too. One typo in a held-out message cost 10 points of answered right
-(`make typo-probe`). The corrector knows the words of the training examples (normalised,
-nlu/normalise.py) and reads an unknown word of four letters or more as the known word one edit
-away (a letter dropped, added, replaced, or two neighbours swapped, not the first letter), if
-there is exactly one such word seen at least twice, or several that are one concept of the
-lexicon ("doktr": "dokter" or "doktor"), or of several one far more common than the others
-("hellp": "help", not "hello"). It leaves alone a word the lexicon already understands
-(its forms match word starts, so "deportation" is known through "deport"), a word with no
-known neighbour and one with several meanings none of which is far more common ("kills": "kill"
-or "kilos"?).
+(`make typo-probe`). The corrector knows the words of the training examples and of the lexicon
+(normalised, nlu/normalise.py) and reads an unknown word of four letters or more as the known
+word one edit away (a letter dropped, added, replaced, or two neighbours swapped, not the first
+letter), if there is exactly one such word seen at least twice, or several that are one concept
+of the lexicon ("doktr": "dokter" or "doktor"), or of several one far more common than the
+others ("hellp": "help", not "hello"). It leaves alone a word the lexicon already understands
+(its forms match word starts, so "deportation" is known through "deport"), a word with no known
+neighbour and one with several meanings none of which is far more common ("kills": "kill" or
+"kilos"?).
 
 Found with symmetric deletes (as SymSpell): each known word is indexed under itself and every
 form with one letter deleted; an unknown word's candidates are the words indexed under it or
@@ -50,6 +50,13 @@ def word_counts(texts: Iterable[str]) -> dict[str, int]:
     return dict(counts)
 
 
+def _lexicon_words(lexicon: Lexicon | None) -> set[str]:
+    if lexicon is None:
+        return set()
+    words = (w for forms in lexicon.forms.values() for form in forms for w in _WORD.findall(form))
+    return {w for w in words if len(w) >= MIN_LENGTH}
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -72,11 +79,18 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 class SpellingCorrector:
     def __init__(self, counts: dict[str, int], lexicon: Lexicon | None = None) -> None:
-        self.counts = counts
+        # The lexicon's words are known too, as if seen at least MIN_COUNT times: "زنهد" is "زنده"
+        # (alive, of the lexicon's "زنده باشم"), though one training example has the word. Held-out 20% of
+        # seed 13, answered right, clean / one typo / a typo in every other word: 86.4 / 81.7 /
+        # 78.5% -> 86.3 / 82.8 / 80.0%; emergencies answered with the numbers at once, of 215,
+        # 185 / 164 / 151 -> 185 / 176 / 160 (sixteenth session).
+        self.counts = dict(counts)
+        for word in _lexicon_words(lexicon):
+            self.counts[word] = max(self.counts.get(word, 0), MIN_COUNT)
         self._lexicon = lexicon
         self._index: dict[str, list[str]] = collections.defaultdict(list)
-        for word in sorted(counts):
-            if len(word) >= MIN_LENGTH and counts[word] >= MIN_COUNT:
+        for word in sorted(self.counts):
+            if len(word) >= MIN_LENGTH and self.counts[word] >= MIN_COUNT:
                 for key in _deletes(word) | {word}:
                     self._index[key].append(word)
 
@@ -116,32 +130,6 @@ class SpellingCorrector:
         """The text with each word that needs it corrected; everything else as it was.
 
         Only the corrected words change (normalised, as the tokenizer reads them): the rest
-        stays as typed, so that a message without typos is read exactly as before. A word that
-        is part of a phrase of the lexicon is no typo: in "no kiero vivir" (I don't want to
-        live, a form of suicide) "kiero" is not read as the Somali "kiro" (rent).
+        stays as typed, so that a message without typos is read exactly as before.
         """
-        matches = list(_RAW_WORD.finditer(text))
-        words = [normalise(m.group()) for m in matches]
-        in_phrase = self._in_phrases(words)
-        out, at = [], 0
-        for number, (match, word) in enumerate(zip(matches, words, strict=True)):
-            spelled = None if number in in_phrase else self.word(word)
-            if spelled is not None:
-                out += [text[at : match.start()], spelled]
-                at = match.end()
-        return "".join(out) + text[at:]
-
-    def _in_phrases(self, words: list[str]) -> set[int]:
-        """Which of the words are part of a lexicon form of several words."""
-        if self._lexicon is None or len(words) < 2:
-            return set()
-        starts, position = [], 0
-        for word in words:
-            starts.append(position)
-            position += len(word) + 1
-        joined = " ".join(words)
-        found: set[int] = set()
-        for start, end, _ in self._lexicon.spans(joined):
-            if " " in joined[start:end]:
-                found.update(i for i, s in enumerate(starts) if start <= s < end)
-        return found
+        return _RAW_WORD.sub(lambda m: self.word(normalise(m.group())) or m.group(), text)

@@ -94,10 +94,19 @@ def test_of_several_known_words_one_far_more_common_is_the_one_meant() -> None:
 
 
 def test_a_word_of_a_phrase_of_the_lexicon_is_left_alone() -> None:
-    lexicon = Lexicon({"suicide": {"no kiero vivir"}, "money": {"kiro"}})
+    # "no kiero vivir" (I don't want to live) is a form of suicide: "kiero" is no typo of the
+    # Somali "kiro" (rent).
+    lexicon = Lexicon({"suicide": {"no kiero vivir"}})
     corrector = SpellingCorrector.learn(["kiro", "kiro"], lexicon)
     assert corrector.correct("ya no kiero vivir") == "ya no kiero vivir"
-    assert corrector.correct("kiero una casa") == "kiro una casa"  # alone, a typo as any other
+    assert SpellingCorrector.learn(["kiro", "kiro"]).correct("ya no kiero vivir") == "ya no kiro vivir"
+
+
+def test_the_lexicons_words_are_known_too() -> None:
+    lexicon = Lexicon({"suicide": {"zende basham"}, "doctor": {"doctor"}})
+    corrector = SpellingCorrector.learn(["my papers", "my papers"], lexicon)
+    assert corrector.correct("dige nemikham zendee basham") == "dige nemikham zende basham"
+    assert corrector.word("doctor") is None  # known, though no training example has it
 
 
 def test_a_word_seen_once_is_no_correction() -> None:
