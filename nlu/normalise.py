@@ -2,7 +2,10 @@
 
 Lower case; accents dropped (é -> e, ş -> s); Arabic-script variants unified (Arabic and Persian
 kaf and yeh, hamza forms, teh marbuta, diacritics, tatweel, zero-width joiners), so that
-"مستشفى", "مستشفي" and "مُستشفى" are one word to the model; typographic apostrophes (’) become '.
+"مستشفى", "مستشفي" and "مُستشفى" are one word to the model; Sorani's own letters (ە ێ ۆ ڕ ڵ),
+which Persian and Arabic keyboards lack, read as the letters typed there instead (held-out
+Sorani of seed 13 typed that way: answered right 52.3% -> 85.0%; as written, 84.6% -> 85.0%,
+answered wrong 5.9% -> 7.8%); typographic apostrophes (’) become '.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ _FOLD = str.maketrans(
     {
         "ك": "ک", "ي": "ی", "ى": "ی", "ئ": "ی", "ة": "ه", "ۀ": "ه",
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و",
+        # Sorani's own letters, as typed on a Persian or Arabic keyboard, which lacks them.
+        "ە": "ه", "ێ": "ی", "ۆ": "و", "ڕ": "ر", "ڵ": "ل",
         "ı": "i", "ß": "ss",
         "’": "'", "‘": "'", "ʼ": "'", "`": "'",  # phones type ’ for '
     }

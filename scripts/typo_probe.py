@@ -9,7 +9,10 @@ message's random generator is seeded by its text):
 - "no accents or punctuation": accents and Arabic vowel marks dropped, punctuation removed, lower case;
 - "one typo": one letter of one word of four letters or more deleted, doubled, swapped with its
   neighbour, or replaced by another letter of the same message (so of the same script);
-- "a typo in every other word": the same in half the words of four letters or more (at least one).
+- "a typo in every other word": the same in half the words of four letters or more (at least one);
+- "Sorani on a Persian keyboard": Sorani's own letters (ە ێ ۆ ڕ ڵ) typed as the letters a
+  Persian or Arabic keyboard has (ه ی و ر ل); only Sorani messages change. Not run unless asked
+  for (`--variants`): nlu/normalise.py reads them alike, so it measures nothing new.
 
 It prints answered right / asked back / answered wrong (the fallback threshold applied, as in
 the report) for each, per language and overall. A message with no word of four letters is
@@ -88,12 +91,16 @@ def typos(share: float | None) -> Callable[[str, random.Random], str]:
     return change
 
 
+_PERSIAN_KEYBOARD = str.maketrans({"ە": "ه", "ێ": "ی", "ۆ": "و", "ڕ": "ر", "ڵ": "ل"})
+
 VARIANTS: dict[str, Callable[[str, random.Random], str]] = {
     "as they are": lambda text, rng: text,
     "no accents or punctuation": plain,
     "one typo": typos(None),
     "a typo in every other word": typos(0.5),
+    "Sorani on a Persian keyboard": lambda text, rng: text.translate(_PERSIAN_KEYBOARD),
 }
+DEFAULT_VARIANTS = list(VARIANTS)[:4]
 
 
 def outcome(gold: str, parse: dict) -> str:  # type: ignore[type-arg]
@@ -103,7 +110,7 @@ def outcome(gold: str, parse: dict) -> str:  # type: ignore[type-arg]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
+    parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=DEFAULT_VARIANTS)
     variants = {name: VARIANTS[name] for name in parser.parse_args().variants}
     logging.disable(logging.WARNING)
     from rasa.utils.log_utils import configure_structlog

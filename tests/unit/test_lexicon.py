@@ -204,3 +204,10 @@ def test_the_situation_in_a_country_is_still_news() -> None:
     assert "news_info" in lexicon.concepts_in("how is the situation in somalia now", longest_only=True)
     assert "news_info" in lexicon.concepts_in("xaaladda soomaaliya sidee tahay", longest_only=True)
     assert "trouble" not in lexicon.concepts_in("how is the situation in somalia now", longest_only=True)
+
+
+def test_sorani_reads_the_same_typed_on_a_persian_keyboard() -> None:
+    # Persian and Arabic keyboards have no ە ێ ۆ ڕ ڵ; people type ه ی و ر ل instead.
+    assert normalise("دەتوانم بەبێ پاسپۆرت کار بکەم") == normalise("دهتوانم بهبی پاسپورت کار بکهم")
+    assert normalise("هاوڕێکەم") == normalise("هاوریکهم")
+    assert normalise("پۆلیس") == normalise("پولیس")
