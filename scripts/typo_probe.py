@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from nlu_report import SEED, read_by_intent, split, train_and_parse  # noqa: E402
 
+from bot.i18n.detect import KEYBOARD_VARIANTS  # noqa: E402
+
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _PUNCTUATION = re.compile(r"[^\w\s']")
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670]")  # Arabic vowel marks, as the phone leaves them out
@@ -91,14 +93,12 @@ def typos(share: float | None) -> Callable[[str, random.Random], str]:
     return change
 
 
-_PERSIAN_KEYBOARD = str.maketrans({"ە": "ه", "ێ": "ی", "ۆ": "و", "ڕ": "ر", "ڵ": "ل"})
-
 VARIANTS: dict[str, Callable[[str, random.Random], str]] = {
     "as they are": lambda text, rng: text,
     "no accents or punctuation": plain,
     "one typo": typos(None),
     "a typo in every other word": typos(0.5),
-    "Sorani on a Persian keyboard": lambda text, rng: text.translate(_PERSIAN_KEYBOARD),
+    "Sorani on a Persian keyboard": lambda text, rng: text.translate(KEYBOARD_VARIANTS["ckb"]),
 }
 DEFAULT_VARIANTS = list(VARIANTS)[:4]
 
