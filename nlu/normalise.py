@@ -16,12 +16,14 @@ import unicodedata
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, tatweel
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _ACCENTS = set("\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c\u0327\u0328")
+# Sorani's own letters, and what people type for them on a Persian or Arabic keyboard, which
+# lacks them (bot/i18n/detect.py learns Sorani written that way too).
+SORANI_ON_PERSIAN_KEYBOARD = {"ە": "ه", "ێ": "ی", "ۆ": "و", "ڕ": "ر", "ڵ": "ل"}
 _FOLD = str.maketrans(
     {
         "ك": "ک", "ي": "ی", "ى": "ی", "ئ": "ی", "ة": "ه", "ۀ": "ه",
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و",
-        # Sorani's own letters, as typed on a Persian or Arabic keyboard, which lacks them.
-        "ە": "ه", "ێ": "ی", "ۆ": "و", "ڕ": "ر", "ڵ": "ل",
+        **SORANI_ON_PERSIAN_KEYBOARD,
         "ı": "i", "ß": "ss",
         "’": "'", "‘": "'", "ʼ": "'", "`": "'",  # phones type ’ for '
     }

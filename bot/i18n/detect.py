@@ -23,6 +23,7 @@ from sklearn.pipeline import FeatureUnion, make_union
 from sklearn.svm import LinearSVC
 
 from nlu.examples import read_examples
+from nlu.normalise import SORANI_ON_PERSIAN_KEYBOARD
 
 OTHER = "other"  # a language we do not support
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -147,7 +148,7 @@ class LanguageDetector:
 # Letters of a language that many of its speakers' phones lack, and what they type instead.
 # Sorani typed on a Persian or Arabic keyboard has no ە ێ ۆ ڕ ڵ; without its own examples
 # written that way, such a message was taken for Persian more often than for Sorani.
-KEYBOARD_VARIANTS = {"ckb": str.maketrans({"ە": "ه", "ێ": "ی", "ۆ": "و", "ڕ": "ر", "ڵ": "ل"})}
+KEYBOARD_VARIANTS = {"ckb": str.maketrans(SORANI_ON_PERSIAN_KEYBOARD)}
 
 
 def _with_keyboard_variants(language: str, texts: Iterable[str]) -> Iterable[str]:

@@ -149,14 +149,19 @@ MISSPELT = [
 ]
 
 
-def test_the_misspelt_questions_are_not_training_examples() -> None:
-    # Otherwise the test below would only show that the model remembers its training data.
-    trained = {
+def training_examples() -> set[str]:
+    """The training examples, as same_example() compares them."""
+    return {
         same_example(t)
         for by_intent in read_examples(TRAINING_DATA).values()
         for texts in by_intent.values()
         for t in texts
     }
+
+
+def test_the_misspelt_questions_are_not_training_examples() -> None:
+    # Otherwise the test below would only show that the model remembers its training data.
+    trained = training_examples()
     assert [text for _, text, _ in MISSPELT if same_example(text) in trained] == []
 
 
@@ -190,12 +195,7 @@ DANGER = [
 
 
 def test_the_danger_messages_are_not_training_examples() -> None:
-    trained = {
-        same_example(t)
-        for by_intent in read_examples(TRAINING_DATA).values()
-        for texts in by_intent.values()
-        for t in texts
-    }
+    trained = training_examples()
     assert [text for _, text in DANGER if same_example(text) in trained] == []
 
 
