@@ -69,7 +69,7 @@ class Lexicon:
                 for word in words or []:
                     normalised = normalise(str(word)).strip()
                     if normalised:
-                        forms.setdefault(concept, set()).add(normalised)
+                        forms.setdefault(concept, set()).update(_elided(path.stem, normalised))
         return cls(forms)
 
     def concepts_in(self, text: str, *, longest_only: bool = False) -> list[str]:
@@ -118,6 +118,22 @@ class _Form:
     concept: str
     whole_word: bool  # must not go on into more letters
     after_clitic: bool  # may follow an Arabic-script clitic
+
+
+# French drops the vowel of "le", "la" and "de" before a vowel or an h ("l'hôpital", "d'urgence"),
+# and on a phone the apostrophe often goes too: "lhopital", "demande dasile", "lavocat". With
+# the apostrophe the form matches as it is (a form starts a word, and "'" ends one); without
+# it, these spellings are forms of their own.
+_ELIDING = {"fr": ("l", "d")}
+_ELIDED_START = frozenset("aeiouh")
+ELIDED_MIN_LENGTH = 4
+
+
+def _elided(language: str, form: str) -> set[str]:
+    """The form, and in a language that elides, the form with each elided article written onto it."""
+    if form[:1] not in _ELIDED_START or len(form.removesuffix(WHOLE_WORD)) < ELIDED_MIN_LENGTH:
+        return {form}
+    return {form} | {article + form for article in _ELIDING.get(language, ())}
 
 
 def _name(key: object) -> str:

@@ -211,3 +211,14 @@ def test_sorani_reads_the_same_typed_on_a_persian_keyboard() -> None:
     assert normalise("دەتوانم بەبێ پاسپۆرت کار بکەم") == normalise("دهتوانم بهبی پاسپورت کار بکهم")
     assert normalise("هاوڕێکەم") == normalise("هاوریکهم")
     assert normalise("پۆلیس") == normalise("پولیس")
+
+
+def test_french_elisions_typed_without_the_apostrophe() -> None:
+    # "l'hôpital", "d'urgence", typed on a phone as "lhopital", "durgence".
+    lexicon = default_lexicon()
+    assert "hospital" in lexicon.concepts_in("je peux aller a lhopital sans papiers")
+    assert "hospital" in lexicon.concepts_in("je peux aller a l'hôpital sans papiers")
+    assert "lawyer" in lexicon.concepts_in("je veux parler a lavocat")
+    assert "emergency" in lexicon.concepts_in("cest durgence")
+    # Only French forms, and only before a vowel or an h.
+    assert "hospital" not in lexicon.concepts_in("dhospital")
