@@ -79,11 +79,11 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 class SpellingCorrector:
     def __init__(self, counts: dict[str, int], lexicon: Lexicon | None = None) -> None:
-        # The lexicon's words are known too, as if seen at least MIN_COUNT times: "زنهد" is "زنده"
-        # (alive, of the lexicon's "زنده باشم"), though one training example has the word. Held-out 20% of
-        # seed 13, answered right, clean / one typo / a typo in every other word: 86.4 / 81.7 /
-        # 78.5% -> 86.3 / 82.8 / 80.0%; emergencies answered with the numbers at once, of 215,
-        # 185 / 164 / 151 -> 185 / 176 / 160 (sixteenth session).
+        # The lexicon's words are known too, as if seen at least MIN_COUNT times: "زنهد" is
+        # "زنده" (alive, of the lexicon's "زنده باشم"), though one training example has the word.
+        # Held-out 20% of seed 13, answered right, clean / one typo / a typo in every other word:
+        # 86.4 / 81.7 / 78.5% -> 86.3 / 82.8 / 80.0%; emergencies answered with the numbers at
+        # once, of 215, 185 / 164 / 151 -> 185 / 176 / 160 (sixteenth session).
         self.counts = dict(counts)
         for word in _lexicon_words(lexicon):
             self.counts[word] = max(self.counts.get(word, 0), MIN_COUNT)
@@ -109,22 +109,22 @@ class SpellingCorrector:
             candidates.update(self._index.get(key, ()))
         # People seldom mistype a word's first letter, and a known word that differs there is
         # more often another word ("leggen" / "zeggen", "dacht" / "nacht") than the one meant.
-        near = [c for c in candidates if c[0] == word[0] and one_edit_apart(word, c)]
-        if len(near) == 1:
-            return near[0]
-        # Of several, only if they are spellings of one thing to the lexicon ("doktr": "dokter"
-        # and "doktor" are both the concept doctor): the most frequent. Otherwise ("kills":
-        # "kill" or "kilos"?) a guess would as often be wrong.
-        if near and self._lexicon is not None:
+        near = sorted(
+            (c for c in candidates if c[0] == word[0] and one_edit_apart(word, c)),
+            key=lambda c: (self.counts[c], c),
+            reverse=True,
+        )
+        if len(near) < 2:
+            return near[0] if near else None
+        # Of several, the most frequent, if they are spellings of one thing to the lexicon
+        # ("doktr": "dokter" and "doktor" are both the concept doctor), or if it is far more
+        # common than the next. Otherwise ("kills": "kill" or "kilos"?) a guess would as often
+        # be wrong.
+        if self._lexicon is not None:
             meanings = {tuple(self._lexicon.concepts_in(c)) for c in near}
             if len(meanings) == 1 and meanings != {()}:
-                return max(near, key=lambda c: (self.counts[c], c))
-        # Or one far more common than the others.
-        if len(near) > 1:
-            first, second = sorted((self.counts[c] for c in near), reverse=True)[:2]
-            if first >= DOMINANCE * second:
-                return max(near, key=lambda c: (self.counts[c], c))
-        return None
+                return near[0]
+        return near[0] if self.counts[near[0]] >= DOMINANCE * self.counts[near[1]] else None
 
     def correct(self, text: str) -> str:
         """The text with each word that needs it corrected; everything else as it was.
