@@ -14,8 +14,8 @@ once more, where the follow-up asks for more than it says.
 After a question back nothing was answered: a follow-up typed instead of pressing a button
 ("а на сколько дней?", and for how many days?, after "police or detention?") is about the
 topics that question offered, and they are offered again, first. The same holds when the NLU
-was unsure of the follow-up (nlu_fallback), whether its best reading is a topic or off-topic:
-its own readings alone would offer the wrong topics.
+was unsure of the follow-up (nlu_fallback), whether its best reading is a topic, off-topic or
+small talk ("ok and where do i go"): its own readings alone would offer the wrong topics.
 
 Never overruled: emergencies (someone may be in danger), a counsellor request, buttons ("/topic"
 messages come from a button the user pressed), and a message that names a topic of its own
@@ -35,7 +35,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.topics import TOPIC_KEYS
+from bot.topics import SHORT_REPLY_INTENTS, TOPIC_KEYS
 from dialogue import history
 from dialogue.choices import top_reading
 from nlu.lexicon import default_lexicon
@@ -91,10 +91,13 @@ class FollowUpPolicy(Policy):
         # healthcare; read as typed, it would name no topic and be asked back).
         text = message.parse_data.get(SPELLED) or message.text or ""
         reading = top_reading(message.parse_data)
-        # Unsure, and off-topic at best ("а на сколько дней?"): as much a follow-up as one
-        # read as a topic. A message the NLU is sure is off-topic keeps action_out_of_scope,
-        # which asks back about what came before in its own words.
-        unsure_off_topic = message.intent.get("name") == "nlu_fallback" and reading == "out_of_scope"
+        # Unsure, and off-topic or small talk at best ("а на сколько дней?"; "ok and where do
+        # i go", a "yes" that asks something, nlu/fallback.py): as much a follow-up as one read
+        # as a topic. A message the NLU is sure is off-topic keeps action_out_of_scope, which
+        # asks back about what came before in its own words.
+        unsure_off_topic = message.intent.get("name") == "nlu_fallback" and (
+            reading == "out_of_scope" or reading in SHORT_REPLY_INTENTS
+        )
         if not (names_no_topic(text, reading, self.config) or (unsure_off_topic and topic_free(text, self.config))):
             return False
         turns = history.session_turns(e.as_dict() for e in tracker.events)

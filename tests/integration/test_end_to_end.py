@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot import callbacks
 from bot.gateway import Gateway, User
 from bot.i18n.catalog import ContentCatalog
 from bot.state.keys import Keys
@@ -236,6 +237,35 @@ async def test_a_follow_up_read_as_another_topic_is_asked_back_about_the_answer(
     # "medco" corrected to "medico" (nlu/spelling.py); as typed it would name no topic.
     replies = await gateway.text(user, "y puedo ir al medco?")
     assert plain(catalog.render("healthcare_access.answer", "es").text)[:40] in plain(replies[0].text)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "topic", "follow_up"),
+    [
+        # "so do I have to pay" with the Turkish question particle written onto the verb.
+        ("tr", "kagitsiz doktora gidebilir miyim?", "healthcare_access", "peki para odemem gerekiyormu"),
+        (
+            "fr",
+            "je n'ai pas de papiers, je peux voir un medecin ?",
+            "healthcare_access",
+            "d'accord et combien ca coute",
+        ),
+    ],
+)
+async def test_a_follow_up_typed_as_yes_without_a_question_mark_is_asked_back_about_the_answer(
+    gateway: Gateway, catalog: ContentCatalog, language: str, question: str, topic: str, follow_up: str
+) -> None:
+    # Read as "yes" (0.87 and 0.94 before nlu/fallback.py asked back such a "yes") and answered
+    # "OK, what would you like to know?": now a question back about the topic just answered.
+    user = User("tg", f"e2e-yes-follow-up-{language}", None)
+    replies = await gateway.text(user, question)
+    assert plain(catalog.render(f"{topic}.answer", language).text)[:40] in plain(replies[0].text)
+    replies = await gateway.text(user, follow_up)
+    assert replies[0].language == language
+    # More on the topic just answered, first (bot/render.py, clarify), and a counsellor.
+    data = [b.data for row in replies[0].buttons for b in row]
+    assert data[0] == callbacks.more(topic), data
+    assert "i:counsellor_request" in data, data
 
 
 async def test_a_follow_up_of_a_question_back_is_asked_back_with_that_questions_topics(gateway: Gateway) -> None:

@@ -79,6 +79,10 @@ def test_a_follow_up_without_a_topic_of_its_own_is_asked_back(policy: FollowUpPo
     assert predicted(policy, domain, [*REFUSED, said("y cuanto tarda?", "residence_chances")]) == FOLLOW_UP
     # Unsure of it: asked back about the answer all the same (the rule's action_clarify would too).
     assert predicted(policy, domain, [*REFUSED, unsure("y cuanto tarda?", ("return_apply", 0.3))]) == FOLLOW_UP
+    # Unsure, small talk at best: a "yes" that asks something (nlu/fallback.py), more on the answer.
+    assert predicted(policy, domain, [*REFUSED, unsure("vale y cuanto tarda", ("affirm", 0.8))]) == FOLLOW_UP
+    # Sure it is a "yes": the rules answer it.
+    assert predicted(policy, domain, [*REFUSED, said("vale gracias", "affirm")]) is None
 
 
 def test_a_follow_up_of_a_question_back_is_asked_back(policy: FollowUpPolicy, domain: Domain) -> None:

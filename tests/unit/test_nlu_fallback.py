@@ -9,6 +9,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.classifier import NO_KNOWN_WORD
 from nlu.fallback import GuardedFallbackClassifier
+from nlu.lexicon import default_lexicon, tokens_for
 
 
 def classified(text: str, intent: str, confidence: float, second: float = 0.0) -> Message:
@@ -84,3 +85,32 @@ def test_a_message_that_mentions_danger_is_never_a_short_reply() -> None:
     topic.set(TOKENS_NAMES[TEXT], [Token("⟨violence⟩", 40), Token("⟨shelter⟩", 40)])
     out = fallback().process([danger, plain, topic])
     assert [m.get("intent")["name"] for m in out] == ["nlu_fallback", "deny", "housing_shelter"]
+
+
+def with_concepts(message: Message) -> Message:
+    """The concept tokens the tokenizer adds (nlu/tokenizer.py), from the real lexicon."""
+    concepts = default_lexicon().concepts_in(message.get(TEXT), longest_only=True)
+    message.set(TOKENS_NAMES[TEXT], [Token(name, 0) for name in tokens_for(concepts, pairs=True)])
+    return message
+
+
+def test_a_yes_or_no_that_asks_something_is_asked_back() -> None:
+    # Questions typed without a question mark, read as "yes" and answered "OK, what would you
+    # like to know?": "so do I have to pay" (the Turkish "mu" written onto the verb), "ok and
+    # how much does it cost", "ok and where do I go".
+    asked = [
+        "peki para odemem gerekiyormu",
+        "d'accord et combien ca coute",
+        "ok and where do i go",
+        "باشه کجا باید برم",
+    ]
+    out = fallback().process([with_concepts(classified(t, "affirm", 0.9)) for t in asked])
+    assert [m.get("intent")["name"] for m in out] == ["nlu_fallback"] * len(asked)
+    # Yes and no as the training data has them, "later" among them: still replies.
+    replies = [("yes please go ahead", "affirm"), ("maybe later, not now", "deny"), ("no", "deny"),
+               ("کێشە نییە، باشە", "affirm"), ("ok", "affirm")]  # fmt: skip
+    out = fallback().process([with_concepts(classified(t, i, 0.9)) for t, i in replies])
+    assert [m.get("intent")["name"] for m in out] == [i for _, i in replies]
+    # Thanks and bye name what they thank for or why one leaves: left alone.
+    (bye,) = fallback().process([with_concepts(classified("ik moet weg, dag", "goodbye", 0.9))])
+    assert bye.get("intent")["name"] == "goodbye"
