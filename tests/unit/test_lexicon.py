@@ -58,6 +58,12 @@ def test_the_shipped_lexicon_loads_and_avoids_known_false_friends() -> None:
     assert "coa_azc" not in lexicon.concepts_in("wie wordt kampioen")
     assert "hello" in lexicon.concepts_in("hola")
     assert "hello" not in lexicon.concepts_in("vivo en holanda")  # "hola$": whole word only
+    assert "money" not in lexicon.concepts_in("coa'dan mektup geldi")  # Turkish "came", not "geld"
+    # Found by `make lexicon-audit` (each language's forms matched on the others' examples).
+    assert "money" not in lexicon.concepts_in("د ستنېدو لپاره کومې مرستې شته")  # Pashto "for", not Sorani "money"
+    assert "money" in lexicon.concepts_in("پارەکەم نییە")  # Sorani "money" itself
+    assert "money" not in lexicon.concepts_in("لە ماڵی هاوڕێیەکم دەژیم")  # Sorani "house", not Persian "financial"
+    assert "emergency" not in lexicon.concepts_in("وێنەی پرۆفایلەکەم هەڵدەگرن؟")  # Sorani "picture", not Pashto "blood"
 
 
 def test_an_unknown_concept_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -121,9 +127,10 @@ def test_the_trie_reads_as_the_documented_rules_say_on_real_messages() -> None:
     from nlu.examples import read_examples
 
     def pattern(form: str) -> str:
-        word = form.removesuffix("$")
+        word = form.removesuffix("$").removeprefix("^")
         clitics = "(?:" + "|".join(module._ARABIC_CLITICS) + ")?"
-        start = r"(?<!\w)" + (clitics if re.search("[\u0600-\u06ff]", word) and len(word) > 3 else "")
+        takes_clitic = re.search("[\u0600-\u06ff]", word) and len(word) > 3 and not form.startswith("^")
+        start = r"(?<!\w)" + (clitics if takes_clitic else "")
         end = r"(?!\w)" if len(word) <= 3 or form.endswith("$") else ""
         return f"(?:{start}{re.escape(word)}{end})"
 
@@ -222,3 +229,28 @@ def test_french_elisions_typed_without_the_apostrophe() -> None:
     assert "emergency" in lexicon.concepts_in("cest durgence")
     # Only French forms, and only before a vowel or an h.
     assert "hospital" not in lexicon.concepts_in("dhospital")
+
+
+def test_turkish_endings_written_onto_abbreviations() -> None:
+    # "AZC'den" with the apostrophe, "AZCden" without: both from the AZC.
+    lexicon = default_lexicon()
+    assert "coa_azc" in lexicon.concepts_in("AZCden çıkarıyorlar cuma günü nerede yatıcam")
+    assert "coa_azc" in lexicon.concepts_in("AZC'den çıkarıyorlar")
+    assert "ind" in lexicon.concepts_in("INDye başvurdum")
+    # Only whole words of the short form and an ending; not in other words, not for small talk.
+    assert "ind" not in lexicon.concepts_in("indirim var mi")
+    assert "yes" not in lexicon.concepts_in("oka")
+
+
+def test_someone_else_in_danger() -> None:
+    # "My friend wants to kill himself": the lexicons had the first person only.
+    lexicon = default_lexicon()
+    for text in [
+        "my friend says he wants to kill himself what do i do",
+        "mi amigo dice que se quiere matar que hago",
+        "ma soeur dit quelle veut mourir",
+        "برادرم میخواد خودشو بکشه",
+        "صاحبي بيقول بدو ينتحر هلأ شو لازم اعمل",
+        "сестра говорит что хочет умереть",
+    ]:
+        assert "suicide" in lexicon.concepts_in(text), text
