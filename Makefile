@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 RASA_QUIET := PYTHONWARNINGS=ignore::DeprecationWarning,ignore::UserWarning:pyparsing
 
 .PHONY: run test lint unit rasa-validate rasa-stories catalogs model bench lock clean help \
-	content-check coverage preview nlu-report nlu-audit lexicon-audit nlu-cv follow-up-probe typo-probe profile
+	content-check coverage preview nlu-report nlu-audit lexicon-audit new-user-probe nlu-cv follow-up-probe typo-probe profile
 
 help:
 	@echo "make run    start Rasa, the action server and the gateway (console chat without TELEGRAM_BOT_TOKEN)"
@@ -92,6 +92,10 @@ nlu-report: $(STAMP)
 # Training examples the model confidently disagrees with (5 folds, ~20 min), for a native speaker to check.
 nlu-audit: $(STAMP)
 	$(PY) scripts/nlu_audit.py $(ARGS)
+
+# Messages written as new users would (tests/probes/, not training data) through the served model.
+new-user-probe: model
+	$(PY) scripts/new_user_probe.py $(ARGS)
 
 # Lexicon forms of one language that match words of another in the training data (false friends).
 lexicon-audit: $(STAMP)

@@ -5,7 +5,8 @@
 A form matches at the start of a word and may go on (so "deport" matches "deported"); forms of
 three letters or fewer must be whole words ("id" does not match "idea"), and so must a form
 written with a final "$" ("dale$" matches "dale" but not the Sorani "dalen"). In Arabic-script
-languages a form also matches after a one- or two-letter clitic (و ب ل ال ...), as in "بالطبيب".
+languages a form also matches after a one- or two-letter clitic (و ب ل ال ...), as in "بالطبيب"
+(a Sorani form only after the clitics Sorani writes onto words, SORANI_CLITICS).
 All languages' forms are merged: a message need not be in a known language to match.
 """
 
@@ -26,10 +27,12 @@ from nlu.normalise import normalise
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 CONCEPTS_FILE = Path(__file__).resolve().parent / "concepts.yml"
 WHOLE_WORD = "$"  # a form ending in it matches only as a whole word
-NO_CLITIC = "^"  # a form starting with it does not match after a clitic (Lexicon.load marks them)
-# Sorani writes its prepositions apart ("بۆ پارە", for money): its forms take no Arabic clitic.
-# With one, "پارە" (money) matched the Pashto "لپاره" (for), in 164 Pashto examples of every topic.
-_NO_CLITIC_LANGUAGES = frozenset({"ckb"})
+FEW_CLITICS = "^"  # a form starting with it takes only SORANI_CLITICS (Lexicon.load marks them)
+# Sorani writes its prepositions apart ("بۆ پارە", for money); what it writes onto a word is the
+# verb prefix "ب" ("بگەڕێمەوە", that I go back) and at times "و" (and). With every Arabic clitic,
+# "پارە" (money) matched the Pashto "لپاره" (for), in 164 Pashto examples of every topic.
+SORANI_CLITICS = ("ب", "و")
+_FEW_CLITICS_LANGUAGES = frozenset({"ckb"})
 # Clitics of one to three letters written onto a word in Arabic script ("and", "with", "to",
 # "the", Persian verb prefixes...): a form of four letters or more in that script also matches
 # after one.
@@ -48,7 +51,7 @@ class Lexicon:
         self._trie: dict[str, Any] = {}
         for concept in self._order:
             for form in forms[concept]:
-                word = form.removesuffix(WHOLE_WORD).removeprefix(NO_CLITIC)
+                word = form.removesuffix(WHOLE_WORD).removeprefix(FEW_CLITICS)
                 node = self._trie
                 for char in word:
                     node = node.setdefault(char, {})
@@ -56,9 +59,8 @@ class Lexicon:
                     _Form(
                         concept,
                         whole_word=len(word) <= SHORT_FORM or form.endswith(WHOLE_WORD),
-                        after_clitic=len(word) > 3
-                        and not form.startswith(NO_CLITIC)
-                        and bool(re.search("[\u0600-\u06ff]", word)),
+                        after_clitic=len(word) > 3 and bool(re.search("[\u0600-\u06ff]", word)),
+                        few_clitics=form.startswith(FEW_CLITICS),
                     )
                 )
 
@@ -81,10 +83,10 @@ class Lexicon:
         for start in range(len(normalised)):
             if start and _WORD_CHAR.match(normalised, start - 1):
                 continue  # a form starts a word, or follows a clitic at the start of one
-            self._read(normalised, start, start, spans, after_clitic=False)
+            self._read(normalised, start, start, spans, clitic=None)
             for clitic in _ARABIC_CLITICS:
                 if normalised.startswith(clitic, start):
-                    self._read(normalised, start, start + len(clitic), spans, after_clitic=True)
+                    self._read(normalised, start, start + len(clitic), spans, clitic=clitic)
         if longest_only:
             spans = [
                 (start, end, concept)
@@ -95,7 +97,7 @@ class Lexicon:
         return [concept for concept in self._order if concept in found]
 
     def _read(
-        self, text: str, word_start: int, start: int, spans: list[tuple[int, int, str]], *, after_clitic: bool
+        self, text: str, word_start: int, start: int, spans: list[tuple[int, int, str]], *, clitic: str | None
     ) -> None:
         """Every form that starts at ``start`` (after a clitic from ``word_start``), as a span."""
         node = self._trie
@@ -104,7 +106,9 @@ class Lexicon:
             if not node:
                 return
             for form in node.get(_END, ()):
-                if after_clitic and not form.after_clitic:
+                if clitic is not None and not (
+                    form.after_clitic and (not form.few_clitics or clitic in SORANI_CLITICS)
+                ):
                     continue
                 if form.whole_word and end + 1 < len(text) and _WORD_CHAR.match(text, end + 1):
                     continue
@@ -127,8 +131,8 @@ def load_language(language: str, directory: Path = LEXICON_DIR) -> dict[str, set
             variants = _elided(language, normalised)
             if concept not in _SMALL_TALK:  # "ok" with an ending is no "yes"
                 variants |= _suffixed(language, normalised)
-            if language in _NO_CLITIC_LANGUAGES:
-                variants = {NO_CLITIC + v for v in variants}
+            if language in _FEW_CLITICS_LANGUAGES:
+                variants = {FEW_CLITICS + v for v in variants}
             forms.setdefault(concept, set()).update(variants)
     return forms
 
@@ -138,6 +142,7 @@ class _Form:
     concept: str
     whole_word: bool  # must not go on into more letters
     after_clitic: bool  # may follow an Arabic-script clitic
+    few_clitics: bool = False  # ... but only one of SORANI_CLITICS
 
 
 # French drops the vowel of "le", "la" and "de" before a vowel or an h ("l'hôpital", "d'urgence"),

@@ -62,6 +62,7 @@ def test_the_shipped_lexicon_loads_and_avoids_known_false_friends() -> None:
     # Found by `make lexicon-audit` (each language's forms matched on the others' examples).
     assert "money" not in lexicon.concepts_in("د ستنېدو لپاره کومې مرستې شته")  # Pashto "for", not Sorani "money"
     assert "money" in lexicon.concepts_in("پارەکەم نییە")  # Sorani "money" itself
+    assert "return_home" in lexicon.concepts_in("دەمەوێت بگەڕێمەوە")  # Sorani's own verb prefix "ب"
     assert "money" not in lexicon.concepts_in("لە ماڵی هاوڕێیەکم دەژیم")  # Sorani "house", not Persian "financial"
     assert "emergency" not in lexicon.concepts_in("وێنەی پرۆفایلەکەم هەڵدەگرن؟")  # Sorani "picture", not Pashto "blood"
 
@@ -128,9 +129,9 @@ def test_the_trie_reads_as_the_documented_rules_say_on_real_messages() -> None:
 
     def pattern(form: str) -> str:
         word = form.removesuffix("$").removeprefix("^")
-        clitics = "(?:" + "|".join(module._ARABIC_CLITICS) + ")?"
-        takes_clitic = re.search("[\u0600-\u06ff]", word) and len(word) > 3 and not form.startswith("^")
-        start = r"(?<!\w)" + (clitics if takes_clitic else "")
+        some = module.SORANI_CLITICS if form.startswith("^") else module._ARABIC_CLITICS
+        clitics = "(?:" + "|".join(some) + ")?"
+        start = r"(?<!\w)" + (clitics if re.search("[\u0600-\u06ff]", word) and len(word) > 3 else "")
         end = r"(?!\w)" if len(word) <= 3 or form.endswith("$") else ""
         return f"(?:{start}{re.escape(word)}{end})"
 

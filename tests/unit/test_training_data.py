@@ -52,3 +52,18 @@ def test_no_example_is_copied_into_another_language() -> None:
                     where[same_example(text)].add(language)
     copied = {text: sorted(langs) for text, langs in where.items() if len(langs) > 1}
     assert not copied, copied
+
+
+def test_the_new_user_probes_stay_apart_from_the_training_data() -> None:
+    # tests/probes/ measures how new users' messages are understood (`make new-user-probe`):
+    # copied into the training data, a probe would only measure the model's memory.
+    probes = Path(__file__).resolve().parents[1] / "probes"
+    intents = set().union(*(set(by_intent) for by_intent in ALL.values()))
+    trained = {same_example(t) for by_intent in ALL.values() for texts in by_intent.values() for t in texts}
+    rows = [
+        line.split("\t", 1) for path in sorted(probes.glob("*/*.tsv")) for line in path.read_text("utf-8").splitlines()
+    ]
+    assert len(rows) > 1000
+    assert {intent for intent, _ in rows} <= intents
+    assert [text for _, text in rows if same_example(text) in trained] == []
+    assert {path.stem for path in probes.glob("*/*.tsv")} == set(SUPPORTED_LANGUAGES)
