@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from model import ensure_model  # noqa: E402
+from nlu_report import parse_all  # noqa: E402
 
 from dialogue.choices import likely_topics  # noqa: E402
 
@@ -59,13 +60,6 @@ def outcome(intent: str, parse: dict) -> str:  # type: ignore[type-arg]
     if answered == "nlu_fallback":
         return "asked, offered" if intent in likely_topics(parse.get("intent_ranking") or []) else "asked, not offered"
     return "wrong"
-
-
-async def parse_all(model: Path, texts: list[str]) -> list[dict]:  # type: ignore[type-arg]
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-    return [await agent.parse_message(text) for text in texts]
 
 
 def main() -> int:
